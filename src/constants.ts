@@ -1,0 +1,41 @@
+/**
+ * Every id the extension contributes, in one namespace. package.json must agree with this file;
+ * test/unit/manifest.test.ts checks both directions.
+ */
+export const NS = 'defenderTroubleshooting';
+
+export const ViewContainerIds = {
+  defender: NS,
+} as const;
+
+export const ViewIds = {
+  devices: `${NS}.devices`,
+  sessions: `${NS}.sessions`,
+} as const;
+
+export const CommandIds = {
+  showLog: `${NS}.showLog`,
+  devicesRefresh: `${NS}.devices.refresh`,
+  sessionsRefresh: `${NS}.sessions.refresh`,
+  openPortal: `${NS}.portal.open`,
+  openDocs: `${NS}.docs.open`,
+  signIn: `${NS}.signIn`,
+  showHostInfo: `${NS}.host.showInfo`,
+} as const;
+
+export const SettingIds = {
+  powershellPath: `${NS}.powershell.path`,
+  portalUrl: `${NS}.portal.url`,
+} as const;
+
+/** Context keys used in `when` clauses; set only through infra/contexts.ts. */
+export const ContextKeys = {
+  hostIsWindows: `${NS}.hostIsWindows`,
+  signedIn: `${NS}.signedIn`,
+  sessionsEmpty: `${NS}.sessionsEmpty`,
+} as const;
+
+export const OUTPUT_CHANNEL_NAME = 'Defender Troubleshooting';
+export const DOCS_URL =
+  'https://learn.microsoft.com/defender-endpoint/enable-troubleshooting-mode';
+export const DEFAULT_PORTAL_URL = 'https://security.microsoft.com';

@@ -1,0 +1,58 @@
+/**
+ * Typed errors shared by the pure modules. Adapters turn them into messages; the command wrapper
+ * (infra/commandRunner.ts) is the one place that shows them.
+ */
+export interface ErrorAction {
+  /** Button label. */
+  readonly title: string;
+  /** A command id to run, with optional arguments. */
+  readonly command: string;
+  readonly args?: readonly unknown[];
+}
+
+export class DefenderToolError extends Error {
+  /** Stable code for logs and tests. */
+  readonly code: string;
+  /** A follow-up the user can take (open a setting, sign in…). */
+  readonly action?: ErrorAction;
+  constructor(code: string, message: string, options?: { action?: ErrorAction; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.action = options?.action;
+  }
+}
+
+/** The user dismissed a prompt or cancelled progress: never shown as an error. */
+export class UserCancelledError extends DefenderToolError {
+  constructor(message = 'Cancelled by the user.') {
+    super('cancelled', message);
+  }
+}
+
+/** Work refused because the workspace is not trusted. */
+export class WorkspaceNotTrustedError extends DefenderToolError {
+  constructor(what: string) {
+    super(
+      'untrusted',
+      `${what} is not available in Restricted Mode. Trust this workspace to run PowerShell or hunting queries.`,
+      { action: { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' } },
+    );
+  }
+}
+
+export function isCancellation(err: unknown): boolean {
+  return (
+    err instanceof UserCancelledError ||
+    (err instanceof Error && (err.name === 'AbortError' || err.name === 'Canceled'))
+  );
+}
+
+/** A short, single-line description of any thrown value, safe for a notification. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const firstLine = (err.message || err.name).split(/\r?\n/)[0] ?? err.name;
+    return firstLine.length > 300 ? `${firstLine.slice(0, 297)}...` : firstLine;
+  }
+  return typeof err === 'string' ? err : 'Unexpected error.';
+}

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import { CommandIds, DEFAULT_PORTAL_URL, DOCS_URL, NS } from './constants';
+import { assessHost } from './core/host';
+import { AuthService } from './infra/auth';
+import { registerCommand } from './infra/commandRunner';
+import { ChannelLogger } from './infra/logger';
+import { currentHostFacts, DevicesView } from './views/devicesView';
+import { SessionsView } from './views/sessionsView';
+
+/** What other features (and the integration tests) get from activation. */
+export interface ExtensionApi {
+  readonly devices: DevicesView;
+  readonly sessions: SessionsView;
+  readonly auth: AuthService;
+  readonly log: ChannelLogger;
+  readonly activatedInMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
+  const log = new ChannelLogger();
+  const devices = new DevicesView(log);
+  const sessions = new SessionsView(log);
+  const auth = new AuthService(log);
+  context.subscriptions.push(log, devices, sessions, auth);
+
+  const portalUrl = () =>
+    (vscode.workspace.getConfiguration(NS).get<string>('portal.url') || DEFAULT_PORTAL_URL).replace(/\/+$/, '');
+
+  context.subscriptions.push(
+    registerCommand(CommandIds.showLog, () => log.show(), log),
+    registerCommand(CommandIds.devicesRefresh, () => devices.refresh(), log),
+    registerCommand(CommandIds.sessionsRefresh, () => sessions.refresh(), log),
+    registerCommand(CommandIds.openPortal, () => vscode.env.openExternal(vscode.Uri.parse(portalUrl())), log),
+    registerCommand(CommandIds.openDocs, () => vscode.env.openExternal(vscode.Uri.parse(DOCS_URL)), log),
+    registerCommand(CommandIds.signIn, () => auth.signIn(), log),
+    registerCommand(
+      CommandIds.showHostInfo,
+      async () => {
+        const host = assessHost(currentHostFacts());
+        const message = host.supported ? `This device: ${host.summary}` : `This device: ${host.summary}. ${host.reason}`;
+        log.info(`[host] ${message}`);
+        await vscode.window.showInformationMessage(message);
+        return host;
+      },
+      log,
+    ),
+  );
+
+  void auth.refreshSilently();
+  const activatedInMs = performance.now() - started;
+  log.info(`[activation] activated in ${activatedInMs.toFixed(1)} ms`);
+  return { devices, sessions, auth, log, activatedInMs };
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions.
+}

@@ -1,0 +1,91 @@
+import * as vscode from 'vscode';
+import { ContextKeys, NS } from '../constants';
+import { UserCancelledError } from '../core/errors';
+import { Disposable } from '../core/lifecycle';
+import type { ILogger } from '../core/logger';
+import { setContext } from './contexts';
+
+/** Graph scope for advanced hunting (POST /security/runHuntingQuery). */
+export const GRAPH_HUNTING_SCOPE = 'https://graph.microsoft.com/ThreatHunting.Read.All';
+
+/**
+ * Tokens come only from VS Code's authentication API ('microsoft' provider). They are never stored
+ * and never logged. A customer app registration / tenant is passed with VS Code's pseudo-scopes.
+ */
+export class AuthService extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChange = this.changed.event;
+  private signedIn = false;
+
+  constructor(private readonly log: ILogger) {
+    super();
+    this.register(
+      vscode.authentication.onDidChangeSessions((e) => {
+        if (e.provider.id === 'microsoft') void this.refreshSilently();
+      }),
+    );
+  }
+
+  get isSignedIn(): boolean {
+    return this.signedIn;
+  }
+
+  scopes(base: readonly string[] = [GRAPH_HUNTING_SCOPE]): string[] {
+    const cfg = vscode.workspace.getConfiguration(NS);
+    const clientId = (cfg.get<string>('auth.clientId') ?? '').trim();
+    const tenant = (cfg.get<string>('auth.tenant') ?? '').trim();
+    const scopes = [...base];
+    if (clientId) scopes.push(`VSCODE_CLIENT_ID:${clientId}`);
+    if (tenant) scopes.push(`VSCODE_TENANT:${tenant}`);
+    return scopes;
+  }
+
+  async refreshSilently(): Promise<void> {
+    try {
+      const session = await vscode.authentication.getSession('microsoft', this.scopes(), { silent: true });
+      this.setSignedIn(!!session);
+    } catch (err) {
+      this.log.debug(`[auth] silent session lookup failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.setSignedIn(false);
+    }
+  }
+
+  /** Interactive sign-in: only ever called from a user action. */
+  async signIn(): Promise<vscode.AuthenticationSession> {
+    let session: vscode.AuthenticationSession | undefined;
+    try {
+      session = await vscode.authentication.getSession('microsoft', this.scopes(), {
+        createIfNone: { detail: 'Sign in to run advanced hunting queries and list your tenant\'s devices.' },
+      } as vscode.AuthenticationGetSessionOptions);
+    } catch (err) {
+      if (err instanceof Error && /cancel/i.test(err.message)) throw new UserCancelledError();
+      throw err;
+    }
+    if (!session) throw new UserCancelledError();
+    this.setSignedIn(true);
+    this.log.info(`[auth] signed in as ${mask(session.account.label)}`);
+    return session;
+  }
+
+  /** A bearer token for the given scopes; silent first, interactive only if `interactive`. */
+  async getToken(interactive: boolean, base?: readonly string[]): Promise<string | undefined> {
+    const scopes = this.scopes(base);
+    const session = interactive
+      ? await vscode.authentication.getSession('microsoft', scopes, { createIfNone: true })
+      : await vscode.authentication.getSession('microsoft', scopes, { silent: true });
+    this.setSignedIn(!!session);
+    return session?.accessToken;
+  }
+
+  private setSignedIn(value: boolean): void {
+    if (value === this.signedIn) return;
+    this.signedIn = value;
+    void setContext(ContextKeys.signedIn, value);
+    this.changed.fire();
+  }
+}
+
+/** Masks an account name the way Azure's `screen()` does: keep the shape, hide the person. */
+export function mask(account: string): string {
+  return account.replace(/^(.)[^@]*(@.*)?$/, (_m, first: string, domain?: string) => `${first}***${domain ?? ''}`);
+}
