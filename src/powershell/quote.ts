@@ -1,0 +1,67 @@
+/**
+ * The one way a value reaches PowerShell: as a complete single-quoted (verbatim) literal.
+ *
+ * PowerShell's tokenizer (CharTraits.cs / tokenizer.cs ScanStringLiteral, see
+ * /work/shared/reference/powershell.md §2) treats five characters as single quotes: ' U+2018 U+2019 U+201A U+201B.
+ * Inside a single-quoted string nothing is special except those five; a pair of them is an escape that keeps the
+ * second. So doubling every one of them (what CodeGeneration.EscapeSingleQuotedStringContent does) makes any text
+ * inert. `$`, backticks, `;`, `"`, newlines and dashes need no escaping inside '...'.
+ */
+import { DefenderToolError } from '../core/errors';
+
+/** What the value is: names and paths are stricter (no control characters at all). */
+export type QuoteKind = 'text' | 'name' | 'path';
+
+const SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0001-\u001F\u007F]/;
+
+export class InvalidPowerShellValueError extends DefenderToolError {
+  constructor(message: string) {
+    super('invalidValue', message);
+  }
+}
+
+/**
+ * Returns `value` as a single-quoted PowerShell literal, e.g. `it's` → `'it''s'`.
+ * Rejects NUL always (Node refuses it in argv and Win32 truncates at it, so what Defender stores could differ
+ * from what was shown); rejects other control characters for names and paths (illegal in Win32 file names,
+ * and a newline would break a command typed into a terminal).
+ */
+export function quotePs(value: string, kind: QuoteKind = 'text'): string {
+  if (typeof value !== 'string') {
+    throw new InvalidPowerShellValueError(`Expected text for PowerShell, got ${typeof value}.`);
+  }
+  if (value.includes('\0')) {
+    throw new InvalidPowerShellValueError('The value contains a NUL character, which PowerShell and Windows cannot pass on safely.');
+  }
+  if (kind !== 'text') {
+    const bad = CONTROL_CHARS.exec(value);
+    if (bad) {
+      const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+      throw new InvalidPowerShellValueError(
+        `The ${kind} contains a control character (U+${code}); ${kind === 'path' ? 'Windows paths' : 'names'} cannot contain one.`,
+      );
+    }
+  }
+  return `'${value.replace(SINGLE_QUOTES, (q) => q + q)}'`;
+}
+
+/** Booleans only ever appear as these two constants. */
+export function psBool(value: boolean): '$true' | '$false' {
+  return value ? '$true' : '$false';
+}
+
+/** Integers only from validated numbers. */
+export function psInt(value: number): string {
+  if (!Number.isSafeInteger(value)) {
+    throw new InvalidPowerShellValueError(`Expected an integer for PowerShell, got ${String(value)}.`);
+  }
+  return String(value);
+}
+
+/** A comma-separated list of quoted literals (PowerShell's array syntax in argument mode). */
+export function quotePsList(values: readonly string[], kind: QuoteKind = 'text'): string {
+  if (values.length === 0) throw new InvalidPowerShellValueError('Expected at least one value.');
+  return values.map((v) => quotePs(v, kind)).join(', ');
+}
