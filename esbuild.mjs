@@ -1,10 +1,12 @@
 // Bundles the extension (one file, `vscode` external) and, separately, what loads lazily:
 // the KQL language server (its own process) and the results-grid webview script.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// A production build starts clean so no development sourcemap is packaged.
+if (production) rmSync('dist', { recursive: true, force: true });
 
 /** Entry points that exist; features add theirs here. */
 const targets = [

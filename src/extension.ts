@@ -40,7 +40,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         const host = assessHost(currentHostFacts());
         const message = host.supported ? `This device: ${host.summary}` : `This device: ${host.summary}. ${host.reason}`;
         log.info(`[host] ${message}`);
-        await vscode.window.showInformationMessage(message);
+        // Not awaited: the notification stays until dismissed, the command's result should not.
+        void vscode.window.showInformationMessage(message);
         return host;
       },
       log,

@@ -1,0 +1,3 @@
+export function testExtensions(): string[];
+export function doubleEnvironment(): { DEFENDER_STANDIN_STATE: string };
+export function startApiEmulatorIfPresent(): Promise<{ url: string; stop(): Promise<void> }>;

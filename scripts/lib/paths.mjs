@@ -1,0 +1,16 @@
+// Where things live. Shared by the test, dev, bench and package scripts.
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CODE_SERVER_VERSION = '4.100.3';
+/** Outside node_modules so `npm ci` never wipes it; shared by every clone on the machine. */
+export const cacheRoot = process.env.DEFENDER_TS_CACHE
+  ? resolve(process.env.DEFENDER_TS_CACHE)
+  : join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'defender-troubleshooting-dev');
+export const codeServerDir = join(cacheRoot, `code-server-${CODE_SERVER_VERSION}`);
+export const codeServerBin = join(codeServerDir, 'node_modules', '.bin', 'code-server');
+export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const testResultsDir = join(repoRoot, 'test-results');
+export const workspaceFixture = join(repoRoot, 'test', 'fixtures', 'workspace');

@@ -1,0 +1,78 @@
+// Installs what the tests and the dev launcher need on a fresh Debian machine:
+// node_modules (npm ci), Debian packages (chromium, ripgrep, libkrb5-dev) and code-server in a cache folder.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { capture, run, runOrThrow } from './proc.mjs';
+import { CODE_SERVER_VERSION, codeServerBin, codeServerDir, repoRoot } from './paths.mjs';
+
+const log = (m) => console.log(`[setup] ${m}`);
+
+export async function ensureNodeModules() {
+  const marker = join(repoRoot, 'node_modules', '.package-lock.json');
+  const lock = join(repoRoot, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs - 1000) return;
+  log('installing npm dependencies (npm ci)');
+  await runOrThrow('npm', ['ci', '--no-audit', '--no-fund'], { cwd: repoRoot });
+}
+
+const APT_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev'];
+
+async function isInstalled(pkg) {
+  const { code, stdout } = await capture('dpkg-query', ['-W', '-f=${Status}', pkg]);
+  return code === 0 && stdout.includes('install ok installed');
+}
+
+export async function ensureDebianPackages() {
+  const missing = [];
+  for (const pkg of APT_PACKAGES) if (!(await isInstalled(pkg))) missing.push(pkg);
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`missing Debian packages: ${missing.join(' ')}. Run: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+  }
+  log(`installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await runOrThrow('apt-get', ['update', '-qq'], { env });
+  await runOrThrow('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+}
+
+export async function ensureCodeServer() {
+  const marker = join(codeServerDir, '.installed');
+  if (existsSync(marker) && existsSync(codeServerBin)) return;
+  log(`installing code-server ${CODE_SERVER_VERSION} into ${codeServerDir} (about a minute)`);
+  rmSync(codeServerDir, { recursive: true, force: true });
+  mkdirSync(codeServerDir, { recursive: true });
+  writeFileSync(join(codeServerDir, 'package.json'), JSON.stringify({ name: 'code-server-cache', private: true }));
+  // @vscode/ripgrep's postinstall downloads from GitHub; pre-seed its cache with Debian's rg.
+  const tmp = mkdtempSync(join(tmpdir(), 'dtm-cs-install-'));
+  const rgCache = join(tmp, 'vscode-ripgrep-cache-1.15.11');
+  mkdirSync(rgCache, { recursive: true });
+  await runOrThrow('tar', ['czf', join(rgCache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', '/usr/bin', 'rg']);
+  const env = {
+    ...process.env,
+    TMPDIR: tmp,
+    npm_config_unsafe_perm: 'true', // as root, older npm refuses install scripts without it
+    npm_config_yes: 'true', // node-gyp is fetched with npx
+    npm_config_dangerously_allow_all_scripts: 'true', // npm 11's allowScripts gate: code-server builds native modules
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+  };
+  const code = await run('npm', ['install', '--no-save', `code-server@${CODE_SERVER_VERSION}`], { cwd: codeServerDir, env });
+  rmSync(tmp, { recursive: true, force: true });
+  if (code !== 0 || !existsSync(codeServerBin)) throw new Error('code-server install failed (see npm output above)');
+  writeFileSync(marker, new Date().toISOString());
+}
+
+export async function ensureTestEnvironment() {
+  await ensureNodeModules();
+  await ensureDebianPackages();
+  await ensureCodeServer();
+}
+
+export function readJson(path, fallback) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return fallback;
+  }
+}
