@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './http';
+export * from './graph';
+export * from './mde';
+export * from './endpoints';
+export * from './timespan';
