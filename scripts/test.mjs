@@ -3,7 +3,7 @@
 // then runs the three lanes in order (unit, integration, e2e) and ends with one line `N passed, N failed`.
 // `--lane unit|integration|e2e` runs one lane. Exit code is non-zero if a test failed or a lane could not start.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 

@@ -26,3 +26,4 @@ export function freePort(): Promise<number>;
 export function startCodeServer(options?: StartOptions): Promise<CodeServer>;
 export function launchBrowser(): Promise<Browser>;
 export const CHROMIUM_ARGS: string[];
+export function writeProfileSettings(userDataDir: string, options?: StartOptions): void;

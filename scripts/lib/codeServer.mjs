@@ -45,6 +45,24 @@ function substitute(value, vars) {
 }
 
 /**
+ * Writes User and Machine settings for a test or dev profile: quiet defaults, then the test fixture
+ * (test/fixtures/user-settings.json with ${repo}, ${apiEmulatorUrl}… substituted), then `options.settings`.
+ */
+export function writeProfileSettings(userDataDir, options = {}) {
+  const vars = { repo: repoRoot, ...(options.vars ?? {}) };
+  let fixture = {};
+  const fixturePath = join(repoRoot, 'test', 'fixtures', 'user-settings.json');
+  if (options.useTestSettings !== false && existsSync(fixturePath)) {
+    fixture = substitute(JSON.parse(readFileSync(fixturePath, 'utf8')), vars);
+  }
+  const settings = JSON.stringify({ ...BASE_SETTINGS, ...fixture, ...(options.settings ?? {}) }, null, 2);
+  for (const scope of ['User', 'Machine']) {
+    mkdirSync(join(userDataDir, scope), { recursive: true });
+    writeFileSync(join(userDataDir, scope, 'settings.json'), settings);
+  }
+}
+
+/**
  * Starts code-server. Options: workspace (folder), settings (extra user settings), vars (for the settings
  * fixture), extensions (folders to copy into the extensions dir), vsix (files to install), env.
  */
@@ -59,17 +77,7 @@ export async function startCodeServer(options = {}) {
     data: join(root, 'data'),
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
-  const vars = { repo: repoRoot, ...(options.vars ?? {}) };
-  let fixture = {};
-  const fixturePath = join(repoRoot, 'test', 'fixtures', 'user-settings.json');
-  if (options.useTestSettings !== false && existsSync(fixturePath)) {
-    fixture = substitute(JSON.parse(readFileSync(fixturePath, 'utf8')), vars);
-  }
-  const settings = JSON.stringify({ ...BASE_SETTINGS, ...fixture, ...(options.settings ?? {}) }, null, 2);
-  for (const scope of ['User', 'Machine']) {
-    mkdirSync(join(dirs.userData, scope), { recursive: true });
-    writeFileSync(join(dirs.userData, scope, 'settings.json'), settings);
-  }
+  writeProfileSettings(dirs.userData, options);
   for (const ext of options.extensions ?? []) {
     const pkg = JSON.parse(readFileSync(join(ext, 'package.json'), 'utf8'));
     cpSync(ext, join(dirs.extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`), { recursive: true });
