@@ -67,23 +67,31 @@ function Test-DtmElevated {
   return ([Security.Principal.WindowsPrincipal]::new($identity)).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
 }
 
+function Get-DtmCulture {
+  $culture = [System.Globalization.CultureInfo]::CurrentCulture
+  return [ordered]@{ name = $culture.Name; datePattern = $culture.DateTimeFormat.ShortDatePattern; timePattern = $culture.DateTimeFormat.LongTimePattern }
+}
+
 function Measure-DtmProcessCpu {
   param([string]$Name, [int]$Milliseconds)
-  $proc = Get-Process -Name $Name | Select-Object -First 1
-  $before = $proc.TotalProcessorTime.TotalMilliseconds
-  $clock = [System.Diagnostics.Stopwatch]::StartNew()
+  if ($Name -notmatch '^[A-Za-z0-9_.-]+$') { throw 'Invalid process name.' }
+  # Raw perf counters need no handle to the process (MsMpEng is protected), and their names are not localized.
+  $filter = "Name='" + $Name + "'"
+  $first = Get-CimInstance -ClassName Win32_PerfRawData_PerfProc_Process -Filter $filter | Select-Object -First 1
+  if (-not $first) { throw "Process $Name is not running." }
   Start-Sleep -Milliseconds $Milliseconds
-  $proc.Refresh()
-  $used = $proc.TotalProcessorTime.TotalMilliseconds - $before
-  $elapsed = $clock.Elapsed.TotalMilliseconds
+  $second = Get-CimInstance -ClassName Win32_PerfRawData_PerfProc_Process -Filter $filter | Select-Object -First 1
+  if (-not $second) { throw "Process $Name stopped while it was being measured." }
+  $cpu = [double]($second.PercentProcessorTime - $first.PercentProcessorTime)
+  $elapsed = [double]($second.Timestamp_Sys100NS - $first.Timestamp_Sys100NS)
   $cores = [System.Environment]::ProcessorCount
   return [ordered]@{
-    name = $proc.ProcessName
-    id = $proc.Id
-    cpuPercent = [math]::Round(100 * $used / $elapsed / $cores, 1)
-    sampleMs = [int]$elapsed
+    name = $Name
+    id = [int]$second.IDProcess
+    cpuPercent = [math]::Round(100 * $cpu / [math]::Max($elapsed, 1) / $cores, 1)
+    sampleMs = [int]($elapsed / 10000)
     cores = $cores
-    workingSetMB = [math]::Round($proc.WorkingSet64 / 1MB, 1)
+    workingSetMB = [math]::Round([double]$second.WorkingSet / 1MB, 1)
   }
 }
 `;

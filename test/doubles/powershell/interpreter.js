@@ -289,7 +289,7 @@ class Interpreter {
       case 'exit':
         throw new ExitSignal(st.code);
       case 'assign':
-        this.vars.set(st.name.toLowerCase(), collapse(this.pipeline(st.value)));
+        this.vars.set(st.name.toLowerCase(), this.valueOf(st.value));
         return;
       case 'pipeline': {
         const out = this.pipeline(st.pipeline);
@@ -323,6 +323,12 @@ class Interpreter {
       }
     }
     return input ?? [];
+  }
+
+  /** `$x = <pipeline>`: a lone expression keeps its value (an array stays an array); command output is collected. */
+  valueOf(pipeline) {
+    if (pipeline.length === 1 && pipeline[0].type === 'expr') return this.evaluate(pipeline[0].expr);
+    return collapse(this.pipeline(pipeline));
   }
 
   invoke(cmd, input, piped) {
@@ -361,7 +367,7 @@ class Interpreter {
           return [v];
         });
       case 'paren':
-        return collapse(this.pipeline(expr.pipeline));
+        return this.valueOf(expr.pipeline);
       case 'subarray': {
         const out = [];
         for (const st of expr.statements) {
