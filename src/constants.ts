@@ -21,11 +21,28 @@ export const CommandIds = {
   openDocs: `${NS}.docs.open`,
   signIn: `${NS}.signIn`,
   showHostInfo: `${NS}.host.showInfo`,
+  // Device side (issue #3): status, playbooks, snapshots, undo, audit.
+  deviceRefreshStatus: `${NS}.device.refreshStatus`,
+  playbookUnableToInstall: `${NS}.playbook.unableToInstall`,
+  playbookHighCpu: `${NS}.playbook.highCpu`,
+  playbookAppSlow: `${NS}.playbook.appSlow`,
+  playbookPuaBlocked: `${NS}.playbook.puaBlocked`,
+  playbookAsrRule: `${NS}.playbook.asrRule`,
+  playbookNetworkProtection: `${NS}.playbook.networkProtection`,
+  deviceDisableTamperProtection: `${NS}.device.disableTamperProtection`,
+  deviceUndo: `${NS}.device.undo`,
+  snapshotTake: `${NS}.snapshot.take`,
+  snapshotCompare: `${NS}.snapshot.compare`,
+  snapshotOpen: `${NS}.snapshot.open`,
+  auditShow: `${NS}.audit.show`,
 } as const;
 
 export const SettingIds = {
   powershellPath: `${NS}.powershell.path`,
   portalUrl: `${NS}.portal.url`,
+  executionMode: `${NS}.execution.mode`,
+  statusRefreshSeconds: `${NS}.status.refreshSeconds`,
+  powershellTimeoutSeconds: `${NS}.powershell.timeoutSeconds`,
 } as const;
 
 /** Context keys used in `when` clauses; set only through infra/contexts.ts. */
