@@ -37,7 +37,15 @@ export const RUN_HUNTING_QUERY_PATH = 'v1.0/security/runHuntingQuery';
 
 /** Graph `POST /security/runHuntingQuery` (ThreatHunting.Read.All). */
 export class GraphHuntingClient {
-  constructor(private readonly rest: RestClient) {}
+  /** Per-attempt timeout: the service's own limit plus a margin for the network. */
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly rest: RestClient,
+    options: { timeoutMs?: number } = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? (HUNTING_LIMITS.maxRequestSeconds + 30) * 1000;
+  }
 
   async runHuntingQuery(query: string, options: RunHuntingQueryOptions = {}): Promise<HuntingQueryResult> {
     const body: Record<string, string> = { Query: query };
@@ -47,7 +55,7 @@ export class GraphHuntingClient {
       body,
       signal: options.signal,
       onRetry: options.onRetry,
-      timeoutMs: (HUNTING_LIMITS.maxRequestSeconds + 30) * 1000,
+      timeoutMs: this.timeoutMs,
     });
     const parsed = parseHuntingResponse(res.body);
     return { ...parsed, requestId: res.requestId, durationMs: res.durationMs };
