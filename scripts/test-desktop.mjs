@@ -29,7 +29,11 @@ try {
     extensionTestsEnv: { ...env, DTM_API_EMULATOR_URL: emulator.url },
     launchArgs: [workspaceFixture, '--disable-extensions', '--user-data-dir', userDataDir, '--disable-workspace-trust'],
   }).then(() => 0, (err) => {
-    console.error(err instanceof Error ? err.message : err);
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(message);
+    if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED/.test(message)) {
+      console.error('Desktop VS Code could not be downloaded from this machine. Run the same suite in code-server instead: npm run test:integration');
+    }
     return 1;
   });
 } finally {
