@@ -19,6 +19,20 @@ export interface NameOccurrence {
   readonly invokeArgument?: { readonly functionName: string; readonly index: number };
 }
 
+/** Kusto's analyzer hint "Avoid using joins without specifying the join kind", reported on the `join` keyword. */
+const JOIN_WITHOUT_KIND = 'KS508';
+
+/**
+ * Fixes for a join without kind: make today's behaviour explicit (innerunique, which drops duplicate left
+ * keys) or ask for what most people mean (inner).
+ */
+function joinKindFixes(afterJoinKeyword: number): KqlFix[] {
+  return [
+    { title: 'Add kind=innerunique (the default, keeps one row per left key)', edits: [{ start: afterJoinKeyword, length: 0, newText: ' kind=innerunique' }], preferred: true },
+    { title: 'Add kind=inner (every matching pair of rows)', edits: [{ start: afterJoinKeyword, length: 0, newText: ' kind=inner' }] },
+  ];
+}
+
 /** Kusto's "does not refer to any known …" codes (column/table/variable/function, and table-only). */
 const UNKNOWN_NAME_CODES = new Set(['KS142', 'KS204']);
 
@@ -48,6 +62,7 @@ function occurrenceAt(names: readonly NameOccurrence[], d: KqlDiagnostic): NameO
 
 /**
  * Rewrites or drops Kusto diagnostics that advanced hunting explains better:
+ * - a join without kind gets fixes that name the kind;
  * - an unknown `TimeGenerated` gets the Sentinel explanation and a fix to `Timestamp`;
  * - an unknown deprecated table gets its successor;
  * - the unquoted column argument of `invoke FileProfile(SHA256)` (valid in advanced hunting, unknown to the
@@ -56,6 +71,10 @@ function occurrenceAt(names: readonly NameOccurrence[], d: KqlDiagnostic): NameO
 export function refineKustoDiagnostics(diagnostics: readonly KqlDiagnostic[], names: readonly NameOccurrence[]): KqlDiagnostic[] {
   const out: KqlDiagnostic[] = [];
   for (const d of diagnostics) {
+    if (d.code === JOIN_WITHOUT_KIND && d.length > 0) {
+      out.push({ ...d, fixes: joinKindFixes(d.start + d.length) });
+      continue;
+    }
     if (!UNKNOWN_NAME_CODES.has(d.code)) {
       out.push(d);
       continue;

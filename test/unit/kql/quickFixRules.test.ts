@@ -54,6 +54,16 @@ describe('kql/quickFixRules', () => {
     assert.match(out[0]!.message, /FileProfile's first argument is the file ID column: SHA1, SHA256, InitiatingProcessSHA1, InitiatingProcessSHA256/);
   });
 
+  it('offers the join kinds for a join without kind (KS508)', () => {
+    const ks508: KqlDiagnostic = { start: 40, length: 4, severity: 'warning', code: 'KS508', message: 'Avoid using joins without specifying the join kind.', source: 'kusto' };
+    const [d] = refineKustoDiagnostics([ks508], []);
+    assert.deepStrictEqual(d!.fixes?.map((f) => f.edits[0]), [
+      { start: 44, length: 0, newText: ' kind=innerunique' },
+      { start: 44, length: 0, newText: ' kind=inner' },
+    ]);
+    assert.strictEqual(d!.fixes?.[0]?.preferred, true);
+  });
+
   it('leaves other diagnostics alone', () => {
     const other: KqlDiagnostic = { start: 1, length: 2, severity: 'error', code: 'KS005', message: 'Expected: ;', source: 'kusto' };
     const plain = unknown(5, 3, 'Foo');
