@@ -1,0 +1,178 @@
+/**
+ * The six troubleshooting scenarios of the Defender docs (seeds 000/001, "Use the troubleshooting mode"), each as
+ * preconditions plus Defender commands, and the precondition checks that say what to do when one fails.
+ */
+import { CommandIds } from '../constants';
+import { DefenderToolError } from '../core/errors';
+import { NotElevatedError, PassiveModeError } from '../powershell/errors';
+import { findAsrRule } from './asrRules';
+import { isPassiveMode, type ComputerStatus } from './computerStatus';
+import type { Change } from './operations';
+
+export type PlaybookId =
+  | 'unableToInstall'
+  | 'highCpu'
+  | 'appSlow'
+  | 'puaBlocked'
+  | 'asrRule'
+  | 'networkProtection'
+  | 'disableTamperProtection';
+
+export interface ExclusionInput {
+  readonly paths?: readonly string[];
+  readonly extensions?: readonly string[];
+  readonly processes?: readonly string[];
+}
+
+export interface PlaybookInput {
+  readonly ruleGuid?: string;
+  readonly exclusions?: ExclusionInput;
+}
+
+export interface Playbook {
+  readonly id: PlaybookId;
+  readonly title: string;
+  /** The scenario in the docs' words. */
+  readonly scenario: string;
+  /** The seed says to turn tamper protection off first (scenarios 3 and 4). */
+  readonly requiresTamperProtectionOff: boolean;
+  readonly samplesCpu: boolean;
+  readonly needs?: 'asrRule' | 'exclusions';
+  readonly command: string;
+  changes(input: PlaybookInput, status: ComputerStatus): Change[];
+}
+
+export class PlaybookInputError extends DefenderToolError {
+  constructor(message: string) {
+    super('playbookInput', message);
+  }
+}
+
+export class TroubleshootingInactiveError extends DefenderToolError {
+  constructor(device: string, unknown: boolean) {
+    super(
+      'tsInactive',
+      unknown
+        ? `${device} does not report troubleshooting mode (the TroubleShooting* fields are empty; Defender platform 4.18.2203 or later is needed). Update Defender, then turn troubleshooting mode on in the Defender portal.`
+        : `Troubleshooting mode is not active on ${device}. Turn it on from the device page in the Microsoft Defender portal; it can take up to 15 minutes to start. Then refresh This device.`,
+      { action: { title: 'Open Defender Portal', command: CommandIds.openPortal } },
+    );
+  }
+}
+
+export class TamperProtectionOnError extends DefenderToolError {
+  constructor(title: string) {
+    super(
+      'tamperOn',
+      `Tamper protection is still on, and "${title}" needs it off first (the docs' steps). Turn it off with "Turn Off Tamper Protection" (Set-MpPreference -DisableTamperProtection $true), then run this again.`,
+      { action: { title: 'Turn Off Tamper Protection', command: CommandIds.deviceDisableTamperProtection } },
+    );
+  }
+}
+
+const tpOff = (status: ComputerStatus): Change[] =>
+  status.isTamperProtected === false ? [] : [{ kind: 'tamperProtection', disable: true }];
+
+export const PLAYBOOKS: readonly Playbook[] = [
+  {
+    id: 'unableToInstall',
+    title: 'Unable to install an application',
+    scenario: 'An installer fails because Microsoft Defender Antivirus and tamper protection are on: turn tamper protection off, then real-time protection.',
+    requiresTamperProtectionOff: false,
+    samplesCpu: false,
+    command: CommandIds.playbookUnableToInstall,
+    changes: (_input, status) => [...tpOff(status), { kind: 'realtimeMonitoring', disable: true }],
+  },
+  {
+    id: 'highCpu',
+    title: 'High CPU usage by MsMpEng.exe',
+    scenario: 'MsMpEng.exe uses a lot of CPU: confirm it, then add path, extension or process exclusions found with Process Monitor.',
+    requiresTamperProtectionOff: false,
+    samplesCpu: true,
+    needs: 'exclusions',
+    command: CommandIds.playbookHighCpu,
+    changes: (input) => {
+      const ex = input.exclusions ?? {};
+      const changes: Change[] = [];
+      const clean = (v?: readonly string[]) => (v ?? []).map((s) => s.trim()).filter(Boolean);
+      if (clean(ex.paths).length) changes.push({ kind: 'exclusions', list: 'ExclusionPath', op: 'add', values: clean(ex.paths) });
+      if (clean(ex.extensions).length) changes.push({ kind: 'exclusions', list: 'ExclusionExtension', op: 'add', values: clean(ex.extensions) });
+      if (clean(ex.processes).length) changes.push({ kind: 'exclusions', list: 'ExclusionProcess', op: 'add', values: clean(ex.processes) });
+      if (!changes.length) throw new PlaybookInputError('Give at least one path, extension or process to exclude.');
+      return changes;
+    },
+  },
+  {
+    id: 'appSlow',
+    title: 'Application slow while real-time protection is on',
+    scenario: 'An application takes a long time for basic tasks: with tamper protection off, turn real-time protection off.',
+    requiresTamperProtectionOff: true,
+    samplesCpu: false,
+    command: CommandIds.playbookAppSlow,
+    changes: () => [{ kind: 'realtimeMonitoring', disable: true }],
+  },
+  {
+    id: 'puaBlocked',
+    title: 'Potentially unwanted app (PUA) blocked',
+    scenario: 'A legitimate application is detected as PUA and blocked: with tamper protection off, set PUAProtection to Disabled.',
+    requiresTamperProtectionOff: true,
+    samplesCpu: false,
+    command: CommandIds.playbookPuaBlocked,
+    changes: () => [{ kind: 'threeState', setting: 'PUAProtection', value: 0 }],
+  },
+  {
+    id: 'asrRule',
+    title: 'An attack surface reduction rule is blocking',
+    scenario: 'An ASR rule (for example "Block all Office applications from creating child processes") blocks a legitimate action: set that rule to Disabled, leaving the others as they are.',
+    requiresTamperProtectionOff: false,
+    samplesCpu: false,
+    needs: 'asrRule',
+    command: CommandIds.playbookAsrRule,
+    changes: (input) => {
+      const rule = input.ruleGuid ? findAsrRule(input.ruleGuid) : undefined;
+      if (!rule) throw new PlaybookInputError(`Choose one of the 19 documented ASR rules${input.ruleGuid ? ` ("${input.ruleGuid}" is not one)` : ''}.`);
+      return [{ kind: 'asrRule', guid: rule.guid, action: 0 }];
+    },
+  },
+  {
+    id: 'networkProtection',
+    title: 'Network protection blocks a domain',
+    scenario: 'Network protection blocks a domain users need: set EnableNetworkProtection to Disabled.',
+    requiresTamperProtectionOff: false,
+    samplesCpu: false,
+    command: CommandIds.playbookNetworkProtection,
+    changes: () => [{ kind: 'threeState', setting: 'EnableNetworkProtection', value: 0 }],
+  },
+  {
+    id: 'disableTamperProtection',
+    title: 'Turn off tamper protection',
+    scenario: 'During troubleshooting mode, turn tamper protection off so other settings can be changed.',
+    requiresTamperProtectionOff: false,
+    samplesCpu: false,
+    command: CommandIds.deviceDisableTamperProtection,
+    changes: () => [{ kind: 'tamperProtection', disable: true }],
+  },
+];
+
+export const SCENARIO_PLAYBOOKS = PLAYBOOKS.filter((p) => p.id !== 'disableTamperProtection');
+
+export function getPlaybook(id: PlaybookId): Playbook {
+  const p = PLAYBOOKS.find((x) => x.id === id);
+  if (!p) throw new PlaybookInputError(`Unknown playbook ${id}.`);
+  return p;
+}
+
+export interface PreconditionFacts {
+  readonly device: string;
+  readonly elevated: boolean;
+  readonly status: ComputerStatus;
+}
+
+/** Throws the first failed precondition: Defender active, troubleshooting mode on, elevated, tamper protection off. */
+export function checkPreconditions(playbook: Pick<Playbook, 'title' | 'requiresTamperProtectionOff'>, facts: PreconditionFacts): void {
+  if (isPassiveMode(facts.status.amRunningMode)) throw new PassiveModeError(facts.status.amRunningMode ?? 'passive');
+  const ts = facts.status.troubleshooting;
+  if (ts.active !== true) throw new TroubleshootingInactiveError(facts.device, ts.active === undefined);
+  if (!facts.elevated) throw new NotElevatedError();
+  if (playbook.requiresTamperProtectionOff && facts.status.isTamperProtected !== false) throw new TamperProtectionOnError(playbook.title);
+}

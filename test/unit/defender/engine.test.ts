@@ -1,0 +1,192 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MemoryLogger } from '../../../src/core/logger';
+import { AuditLog } from '../../../src/defender/audit';
+import { DeviceEngine, type ConfirmRequest, type EngineUi } from '../../../src/defender/deviceEngine';
+import { TamperProtectionOnError, TroubleshootingInactiveError } from '../../../src/defender/playbooks';
+import { SnapshotStore } from '../../../src/defender/snapshots';
+import { DefenderUnavailableError, NotElevatedError } from '../../../src/powershell/errors';
+import { ProcessPowerShellRunner } from '../../../src/powershell/runner';
+import {
+  activeSession, expiredSession, readState, runsOf, STANDIN_PATH, tempStandin, updateState, type StandinState,
+} from '../../doubles/powershell/standinState';
+
+function makeEngine(initial: StandinState = {}) {
+  const { dir, stateFile } = tempStandin(initial);
+  const log = new MemoryLogger();
+  const runner = new ProcessPowerShellRunner({
+    executable: () => ({ kind: 'run', executable: STANDIN_PATH }),
+    log,
+    env: { ...process.env, DEFENDER_STANDIN_STATE: stateFile },
+  });
+  const audit = new AuditLog(path.join(dir, 'storage', 'audit.jsonl'), log);
+  const engine = new DeviceEngine({
+    runner, store: new SnapshotStore(path.join(dir, 'storage', 'snapshots')), audit, log, hostName: 'local-host', cpuSampleMs: 10,
+  });
+  const confirmations: ConfirmRequest[] = [];
+  const ui: EngineUi & { answer: boolean; onConfirm?: () => void } = {
+    answer: true,
+    async confirm(req) {
+      confirmations.push(req);
+      ui.onConfirm?.();
+      return ui.answer;
+    },
+  };
+  return { engine, stateFile, dir, audit, ui, confirmations, log };
+}
+
+describe('DeviceEngine with the PowerShell stand-in', function () {
+  this.timeout(30_000);
+
+  it('reads status: tamper protection, RTP, versions and troubleshooting mode', async () => {
+    const { engine } = makeEngine({ troubleshooting: activeSession() });
+    const s = await engine.readStatus();
+    assert.equal(s.computerName, 'STANDIN-PC');
+    assert.equal(s.elevated, true);
+    assert.equal(s.status.isTamperProtected, true);
+    assert.equal(s.status.realTimeProtectionEnabled, true);
+    assert.equal(s.status.amProductVersion, '4.18.24050.7');
+    assert.equal(s.status.troubleshooting.active, true);
+    const left = s.status.troubleshooting.timeLeftMs!;
+    assert.ok(left > 2.6 * 3600_000 && left <= 2.7 * 3600_000, `time left ${left}`);
+  });
+
+  it('parses the troubleshooting dates in a German locale', async () => {
+    const { engine } = makeEngine({ troubleshooting: activeSession(), culture: 'de-DE' });
+    const s = await engine.readStatus();
+    assert.match(s.status.troubleshooting.raw.TroubleShootingEndTime!, /^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}$/);
+    assert.ok(s.status.troubleshooting.endTime);
+    assert.equal(s.status.troubleshooting.active, true);
+  });
+
+  it('refuses a playbook when troubleshooting mode is off, and says what to do', async () => {
+    const { engine, ui } = makeEngine();
+    await assert.rejects(engine.runPlaybook('appSlow', {}, ui), (e: unknown) => e instanceof TroubleshootingInactiveError && /Defender portal/.test(e.message));
+  });
+
+  it('refuses "application slow" while tamper protection is on', async () => {
+    const { engine, ui } = makeEngine({ troubleshooting: activeSession() });
+    await assert.rejects(engine.runPlaybook('appSlow', {}, ui), TamperProtectionOnError);
+  });
+
+  it('refuses when not elevated, before changing anything', async () => {
+    const { engine, ui, confirmations } = makeEngine({ troubleshooting: activeSession(), elevated: false });
+    await assert.rejects(engine.runPlaybook('networkProtection', {}, ui), NotElevatedError);
+    assert.equal(confirmations.length, 0);
+  });
+
+  it('unable to install: turns tamper protection then RTP off, snapshot first, verified, audited', async () => {
+    const { engine, ui, confirmations, stateFile, audit } = makeEngine({ troubleshooting: activeSession() });
+    const result = await engine.runPlaybook('unableToInstall', {}, ui);
+    assert.deepEqual(confirmations[0]!.commands, [
+      'Set-MpPreference -DisableTamperProtection $true',
+      'Set-MpPreference -DisableRealtimeMonitoring $true',
+    ]);
+    assert.deepEqual(result.steps.map((s) => s.outcome), ['applied', 'applied']);
+    assert.ok(result.ok);
+    assert.ok(result.snapshot, 'a snapshot is taken before the first change');
+    const state = readState(stateFile);
+    assert.equal(state.tamperProtected, false);
+    assert.equal(state.preferences!.DisableRealtimeMonitoring, true);
+    assert.ok(state.events!.some((e) => e.Id === 5007));
+    const entries = await audit.read();
+    const writes = entries.filter((e) => e.kind === 'write');
+    assert.deepEqual(writes.map((w) => w.result), ['applied', 'applied']);
+    assert.match(writes[0]!.script, /^Set-MpPreference -DisableTamperProtection \$true/);
+    assert.equal(writes[0]!.host, 'STANDIN-PC');
+  });
+
+  it('reports "blocked by tamper protection" when the session ends before the write (silent block, 5013)', async () => {
+    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession(), tamperProtected: true });
+    ui.onConfirm = () => updateState(stateFile, (s) => { s.troubleshooting = expiredSession(); });
+    const result = await engine.runPlaybook('unableToInstall', {}, ui);
+    assert.equal(result.steps[0]!.outcome, 'blockedByTamperProtection');
+    assert.match(result.steps[0]!.message, /5013/);
+    assert.equal(result.steps[1]!.outcome, 'skipped');
+    assert.equal(result.ok, false);
+    assert.equal(readState(stateFile).preferences!.DisableRealtimeMonitoring, false);
+  });
+
+  it('ASR: disables only the chosen rule, leaving the others', async () => {
+    const { engine, ui, stateFile, confirmations } = makeEngine({ troubleshooting: activeSession() });
+    const office = 'd4f940ab-401b-4efc-aadc-ad5f3c50688a';
+    const result = await engine.runPlaybook('asrRule', { ruleGuid: office.toUpperCase() }, ui);
+    assert.equal(confirmations[0]!.commands[0], `Add-MpPreference -AttackSurfaceReductionRules_Ids '${office}' -AttackSurfaceReductionRules_Actions 'Disabled'`);
+    assert.equal(result.steps[0]!.outcome, 'applied');
+    const p = readState(stateFile).preferences!;
+    assert.deepEqual(p.AttackSurfaceReductionRules_Ids, [office, '3b576869-a4ec-4529-8536-b80a7769e899', '9e6c4e1f-7d60-472f-ba1a-a39ef669e4b2']);
+    assert.deepEqual(p.AttackSurfaceReductionRules_Actions, [0, 1, 1]);
+  });
+
+  it('high CPU: samples MsMpEng, adds hostile-looking exclusions exactly, samples again', async () => {
+    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession() });
+    const weird = "C:\\DB\\it's \u2018data\u2019 $(calc); `x`";
+    const result = await engine.runPlaybook('highCpu', { exclusions: { paths: [weird, 'C:\\DB\\DataFiles'], extensions: ['.dbx'], processes: ['C:\\DB\\Bin\\Convertdb.exe'] } }, ui);
+    assert.deepEqual(result.steps.map((s) => s.outcome), ['applied', 'applied', 'applied']);
+    assert.equal(result.cpuBefore!.cpuPercent, 48.5);
+    assert.equal(result.cpuAfter!.cpuPercent, 3.5);
+    const p = readState(stateFile).preferences!;
+    assert.deepEqual(p.ExclusionPath, [weird, 'C:\\DB\\DataFiles']);
+    assert.deepEqual(p.ExclusionExtension, ['.dbx']);
+    assert.ok(!runsOf(stateFile).some((r) => /Start-Process|calc\b(?!\))/.test(r.script) && !r.script.includes("''")));
+  });
+
+  it('reports "already set" without asking again', async () => {
+    const { engine, ui, confirmations } = makeEngine({ troubleshooting: activeSession() });
+    await engine.runPlaybook('networkProtection', {}, ui);
+    const again = await engine.runPlaybook('networkProtection', {}, ui);
+    assert.equal(again.steps[0]!.outcome, 'alreadySet');
+    assert.equal(confirmations.length, 1);
+  });
+
+  it('undo restores everything changed since the first snapshot, verified', async () => {
+    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession() });
+    await engine.runPlaybook('unableToInstall', {}, ui);
+    await engine.runPlaybook('puaBlocked', {}, ui);
+    await engine.runPlaybook('asrRule', { ruleGuid: '26190899-1602-49e8-8b27-eb1d0a1ce869' }, ui);
+    await engine.runPlaybook('highCpu', { exclusions: { paths: ['C:\\x'] } }, ui);
+    const undo = await engine.undo(ui);
+    assert.ok(undo.ok, undo.summary);
+    assert.equal(undo.steps.at(-1)!.commandLine, 'Set-MpPreference -DisableTamperProtection $false');
+    const s = readState(stateFile);
+    assert.equal(s.tamperProtected, true);
+    assert.equal(s.preferences!.DisableRealtimeMonitoring, false);
+    assert.equal(s.preferences!.PUAProtection, 1);
+    assert.equal(s.preferences!.ExclusionPath, null);
+    assert.deepEqual(s.preferences!.AttackSurfaceReductionRules_Ids, ['d4f940ab-401b-4efc-aadc-ad5f3c50688a', '3b576869-a4ec-4529-8536-b80a7769e899', '9e6c4e1f-7d60-472f-ba1a-a39ef669e4b2']);
+    const again = await engine.undo(ui);
+    assert.match(again.summary, /Nothing to undo/);
+  });
+
+  it('cancelling the confirmation changes nothing', async () => {
+    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession() });
+    ui.answer = false;
+    await assert.rejects(engine.runPlaybook('networkProtection', {}, ui), /Cancelled/);
+    assert.equal(readState(stateFile).preferences!.EnableNetworkProtection, 1);
+  });
+
+  it('fails as Windows does without Defender', async () => {
+    for (const defender of ['missing', 'stopped'] as const) {
+      const { engine } = makeEngine({ defender });
+      await assert.rejects(engine.readStatus(), DefenderUnavailableError);
+    }
+  });
+
+  it('a non-elevated write fails with the access-denied error', async () => {
+    const { engine, ui } = makeEngine({ elevated: false });
+    await engine.readStatus();
+    await assert.rejects(engine.applyChanges([{ kind: 'realtimeMonitoring', disable: true }], ui, 'test', 'test'), NotElevatedError);
+  });
+
+  it('keeps snapshots as complete files, oldest first', async () => {
+    const { engine, dir } = makeEngine();
+    await engine.readStatus();
+    const a = await engine.takeSnapshot('manual');
+    const b = await engine.takeSnapshot('manual');
+    const list = await engine.snapshots();
+    assert.deepEqual(list.map((x) => x.file), [a.file, b.file]);
+    assert.ok(fs.readdirSync(path.dirname(a.file)).every((n) => n.endsWith('.json')));
+    assert.ok(dir);
+  });
+});
