@@ -1,5 +1,10 @@
 import type { HostSupport } from '../core/host';
 import type { NodeVM } from '../core/treeModel';
+import { CommandIds } from '../constants';
+import { formatDuration } from './computerStatus';
+import type { DeviceStatus } from './deviceEngine';
+import { SCENARIO_PLAYBOOKS } from './playbooks';
+import type { SnapshotRef } from './snapshots';
 
 export const THIS_DEVICE_ID = 'device/this';
 
@@ -30,4 +35,226 @@ export function thisDeviceNode(host: HostSupport, extra?: Partial<NodeVM>): Node
     contextValue: 'thisDevice windows',
     ...extra,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Device status rows (issue #3): the This device row with its live Defender status, and the Sessions view row.
+
+/** Under this much time left the row turns to a warning. */
+export const LOW_TIME_MS = 30 * 60_000;
+
+export type DeviceView =
+  | { readonly kind: 'unsupported'; readonly host: HostSupport }
+  | { readonly kind: 'untrusted'; readonly host: HostSupport }
+  | { readonly kind: 'loading'; readonly host: HostSupport }
+  | { readonly kind: 'error'; readonly host: HostSupport; readonly message: string; readonly code?: string }
+  | { readonly kind: 'ok'; readonly host: HostSupport; readonly device: DeviceStatus; readonly now: Date };
+
+const refresh = { command: CommandIds.deviceRefreshStatus, title: 'Refresh This Device' };
+const onOff = (v: boolean | undefined) => (v === undefined ? '?' : v ? 'on' : 'off');
+const fmtTime = (d: Date | undefined) => (d ? d.toLocaleString() : '—');
+
+/** "Troubleshooting mode · 2h 41m left · TP off · RTP on". */
+export function deviceSummary(device: DeviceStatus): string {
+  const ts = device.status.troubleshooting;
+  const mode =
+    ts.active === true
+      ? `Troubleshooting mode${ts.timeLeftMs !== undefined ? ` · ${formatDuration(ts.timeLeftMs)} left` : ''}`
+      : ts.active === false
+        ? 'Not in troubleshooting mode'
+        : 'Troubleshooting mode unknown';
+  return `${mode} · TP ${onOff(device.status.isTamperProtected)} · RTP ${onOff(device.status.realTimeProtectionEnabled)}`;
+}
+
+export function deviceWarnings(device: DeviceStatus): string[] {
+  const s = device.status;
+  const ts = s.troubleshooting;
+  const out: string[] = [];
+  if (ts.active && ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS) {
+    out.push(`Troubleshooting mode ends in ${formatDuration(ts.timeLeftMs)}; policy-managed settings then revert.`);
+  }
+  if (s.isTamperProtected === false) out.push('Tamper protection is off.');
+  if (s.realTimeProtectionEnabled === false) out.push('Real-time protection is off.');
+  if (!device.elevated) out.push('VS Code is not elevated: Defender changes need "Run as administrator".');
+  if (ts.active === undefined) out.push('This Defender platform does not report troubleshooting mode.');
+  return out;
+}
+
+export function thisDeviceStatusNode(view: DeviceView): NodeVM {
+  switch (view.kind) {
+    case 'unsupported':
+      return thisDeviceNode(view.host, { command: refresh });
+    case 'untrusted':
+      return thisDeviceNode(view.host, {
+        description: 'Restricted Mode: PowerShell does not run until you trust this workspace',
+        tooltip: `**This device**: ${view.host.summary}\n\nRestricted Mode: the extension runs no PowerShell in an untrusted workspace.`,
+        tone: 'muted',
+        icon: 'workspace-untrusted',
+        contextValue: 'thisDevice untrusted',
+        command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' },
+      });
+    case 'loading':
+      return thisDeviceNode(view.host, { description: 'Reading Defender status…', icon: 'loading~spin', contextValue: 'thisDevice loading' });
+    case 'error':
+      return thisDeviceNode(view.host, {
+        description: view.message,
+        tooltip: `**This device**: ${view.host.summary}\n\n${view.message}\n\nSelect to retry.`,
+        icon: 'error',
+        tone: 'error',
+        contextValue: `thisDevice error${view.code ? ` ${view.code}` : ''}`,
+        command: refresh,
+      });
+    case 'ok':
+      return okNode(view.host, view.device);
+  }
+}
+
+function okNode(host: HostSupport, device: DeviceStatus): NodeVM {
+  const s = device.status;
+  const ts = s.troubleshooting;
+  const low = ts.active === true && ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS;
+  const warnings = deviceWarnings(device);
+  const tooltip = [
+    `**This device**: ${device.computerName} — ${host.summary}`,
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| Troubleshooting mode | ${ts.active === true ? 'active' : ts.active === false ? 'not active' : 'unknown'}${ts.source ? ` (source ${ts.source})` : ''} |`,
+    `| Time left | ${ts.timeLeftMs !== undefined ? formatDuration(ts.timeLeftMs) : '—'} |`,
+    `| Started / ends | ${fmtTime(ts.startTime)} / ${fmtTime(ts.endTime)} |`,
+    `| Tamper protection | ${onOff(s.isTamperProtected)}${s.tamperProtectionSource ? ` (source ${s.tamperProtectionSource})` : ''} |`,
+    `| Real-time protection | ${onOff(s.realTimeProtectionEnabled)} |`,
+    `| Running mode | ${s.amRunningMode ?? '—'} |`,
+    `| Platform / engine / signatures | ${s.amProductVersion ?? '—'} / ${s.amEngineVersion ?? '—'} / ${s.antivirusSignatureVersion ?? '—'} |`,
+    `| Elevated | ${device.elevated ? 'yes' : 'no'} |`,
+    '',
+    ...warnings.map((w) => `$(warning) ${w}`),
+    '',
+    `_Read ${device.readAt.toLocaleTimeString()}_`,
+  ].join('\n');
+  return {
+    id: THIS_DEVICE_ID,
+    label: 'This device',
+    description: deviceSummary(device),
+    tooltip,
+    icon: ts.active ? 'debug-alt' : 'vm',
+    tone: low ? 'warning' : ts.active ? 'ok' : 'info',
+    contextValue: `thisDevice windows defender${ts.active ? ' tsActive' : ''}`,
+    collapsed: true,
+    children: () => deviceDetailRows(device),
+  };
+}
+
+export function deviceDetailRows(device: DeviceStatus): NodeVM[] {
+  const s = device.status;
+  const ts = s.troubleshooting;
+  const id = (k: string) => `${THIS_DEVICE_ID}/${k}`;
+  const rows: NodeVM[] = [
+    {
+      id: id('ts'),
+      label: 'Troubleshooting mode',
+      description: ts.active === true ? `active${ts.timeLeftMs !== undefined ? ` · ${formatDuration(ts.timeLeftMs)} left` : ''}` : ts.active === false ? 'not active' : 'not reported',
+      icon: 'debug-alt',
+      tone: ts.active ? (ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS ? 'warning' : 'ok') : 'muted',
+      tooltip: Object.entries(ts.raw).map(([k, v]) => `${k}: ${v ?? '(empty)'}`).join('  \n'),
+    },
+    { id: id('tsStart'), label: 'Started', description: fmtTime(ts.startTime), icon: 'clock', tone: 'muted' },
+    { id: id('tsEnd'), label: 'Ends', description: fmtTime(ts.endTime), icon: 'clock', tone: 'muted' },
+    {
+      id: id('tp'),
+      label: 'Tamper protection',
+      description: `${onOff(s.isTamperProtected)}${s.tamperProtectionSource ? ` (${s.tamperProtectionSource})` : ''}`,
+      icon: s.isTamperProtected ? 'lock' : 'unlock',
+      tone: s.isTamperProtected === false ? 'warning' : 'info',
+    },
+    {
+      id: id('rtp'),
+      label: 'Real-time protection',
+      description: onOff(s.realTimeProtectionEnabled),
+      icon: 'shield',
+      tone: s.realTimeProtectionEnabled === false ? 'warning' : 'info',
+    },
+    { id: id('mode'), label: 'Running mode', description: s.amRunningMode ?? '—', icon: 'server-process', tone: 'info' },
+    {
+      id: id('versions'),
+      label: 'Versions',
+      description: `platform ${s.amProductVersion ?? '—'} · engine ${s.amEngineVersion ?? '—'} · signatures ${s.antivirusSignatureVersion ?? '—'}`,
+      icon: 'versions',
+      tone: 'muted',
+    },
+    {
+      id: id('elevated'),
+      label: 'Elevated',
+      description: device.elevated ? 'yes' : 'no: Defender changes need "Run as administrator"',
+      icon: device.elevated ? 'pass' : 'warning',
+      tone: device.elevated ? 'info' : 'warning',
+    },
+    {
+      id: id('playbooks'),
+      label: 'Playbooks',
+      description: ts.active ? 'troubleshooting scenarios' : 'need troubleshooting mode',
+      icon: 'checklist',
+      tone: 'info',
+      collapsed: false,
+      contextValue: 'playbooks',
+      children: () =>
+        SCENARIO_PLAYBOOKS.map((p) => ({
+          id: id(`playbook/${p.id}`),
+          label: p.title,
+          tooltip: p.scenario,
+          icon: 'play',
+          tone: ts.active ? 'info' : 'muted',
+          contextValue: `playbook ${p.id}`,
+          command: { command: p.command, title: p.title },
+        })),
+    },
+  ];
+  return rows;
+}
+
+export const SESSION_ROW_ID = 'session/this-device';
+
+/** The Sessions view's row for the local device: session state, times, warnings, and its snapshots. */
+export function deviceSessionNodes(device: DeviceStatus | undefined, snapshots: readonly SnapshotRef[], toFileUri: (file: string) => string): NodeVM[] {
+  if (!device && !snapshots.length) return [];
+  const ts = device?.status.troubleshooting;
+  if (!ts?.active && !snapshots.length) return [];
+  const state = ts?.active ? `active · ${ts.timeLeftMs !== undefined ? `${formatDuration(ts.timeLeftMs)} left` : 'time left unknown'}` : 'not active';
+  const warnings = device ? deviceWarnings(device) : [];
+  const low = !!ts?.active && ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS;
+  const name = device?.computerName ?? snapshots[0]?.device ?? 'This device';
+  return [
+    {
+      id: SESSION_ROW_ID,
+      label: `${name} (this device)`,
+      description: state,
+      icon: ts?.active ? 'debug-alt' : 'history',
+      tone: low ? 'warning' : ts?.active ? 'ok' : 'muted',
+      contextValue: 'deviceSession',
+      collapsed: false,
+      tooltip: [
+        `**${name}**: troubleshooting mode ${state}`,
+        '',
+        `Started: ${fmtTime(ts?.startTime)}  `,
+        `Expires: ${fmtTime(ts?.endTime)}`,
+        '',
+        ...warnings.map((w) => `$(warning) ${w}`),
+      ].join('\n'),
+      children: () => [
+        ...warnings.map((w, k) => ({ id: `${SESSION_ROW_ID}/warning/${k}`, label: w, icon: 'warning', tone: 'warning' as const, contextValue: 'message' })),
+        ...(ts?.startTime ? [{ id: `${SESSION_ROW_ID}/start`, label: 'Started', description: fmtTime(ts.startTime), icon: 'clock', tone: 'muted' as const }] : []),
+        ...(ts?.endTime ? [{ id: `${SESSION_ROW_ID}/end`, label: 'Expires', description: fmtTime(ts.endTime), icon: 'clock', tone: 'muted' as const }] : []),
+        ...snapshots.map((s, k) => ({
+          id: `${SESSION_ROW_ID}/snapshot/${s.file}`,
+          label: `Snapshot ${s.takenAt.toLocaleString()}`,
+          description: k === 0 ? 'first' : undefined,
+          icon: 'device-camera',
+          tone: 'info' as const,
+          contextValue: 'snapshot',
+          resourceUri: toFileUri(s.file),
+          command: { command: CommandIds.snapshotOpen, title: 'Open Snapshot', args: [{ file: s.file }] },
+        })),
+      ],
+    },
+  ];
 }
