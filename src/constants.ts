@@ -21,6 +21,7 @@ export const CommandIds = {
   openDocs: `${NS}.docs.open`,
   signIn: `${NS}.signIn`,
   showHostInfo: `${NS}.host.showInfo`,
+  newKqlFile: `${NS}.kql.newFile`,
   // Device side (issue #3): status, playbooks, snapshots, undo, audit.
   deviceRefreshStatus: `${NS}.device.refreshStatus`,
   playbookUnableToInstall: `${NS}.playbook.unableToInstall`,

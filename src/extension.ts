@@ -35,6 +35,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(CommandIds.openDocs, () => vscode.env.openExternal(vscode.Uri.parse(DOCS_URL)), log),
     registerCommand(CommandIds.signIn, () => auth.signIn(), log),
     registerCommand(
+      CommandIds.newKqlFile,
+      async () => {
+        const doc = await vscode.workspace.openTextDocument({
+          language: 'kql',
+          content: '// Advanced hunting query. Type "ts-" for the troubleshooting snippets; blank lines separate queries.\n',
+        });
+        await vscode.window.showTextDocument(doc);
+        return doc;
+      },
+      log,
+    ),
+    registerCommand(
       CommandIds.showHostInfo,
       async () => {
         const host = assessHost(currentHostFacts());

@@ -45,6 +45,15 @@ describe('foundation (integration)', () => {
     assert.strictEqual(csl.languageId, 'kql');
   });
 
+  it('opens a new KQL document from a command', async () => {
+    await activateExtension();
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>(CommandIds.newKqlFile);
+    assert.ok(doc, 'the command returns the document');
+    assert.strictEqual(doc.languageId, 'kql');
+    assert.strictEqual(vscode.window.activeTextEditor?.document, doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('reports the host through a command', async () => {
     await activateExtension();
     const host = await vscode.commands.executeCommand<{ supported: boolean; summary: string }>(CommandIds.showHostInfo);

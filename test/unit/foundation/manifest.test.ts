@@ -137,3 +137,22 @@ describe('manifest (unit)', () => {
     assert.strictEqual(png.readUInt32BE(20), 128, 'icon is 128 px high');
   });
 });
+
+describe('walkthrough (unit)', () => {
+  it('has steps whose media exist and whose commands are contributed', () => {
+    const commands = new Set(contributes.commands.map((c: { command: string }) => c.command));
+    const keys = new Set<string>(Object.values(ContextKeys));
+    const [walkthrough] = contributes.walkthroughs;
+    assert.ok(walkthrough.steps.length >= 4);
+    for (const step of walkthrough.steps) {
+      assert.ok(fs.existsSync(path.join(root, step.media.markdown)), `${step.id}: ${step.media.markdown} missing`);
+      for (const m of (step.description as string).matchAll(/\(command:([\w.]+)/g)) assert.ok(commands.has(m[1]), `${step.id} links to unknown ${m[1]}`);
+      for (const ev of step.completionEvents as string[]) {
+        const [kind, id] = ev.split(':');
+        if (kind === 'onCommand') assert.ok(commands.has(id), `${step.id}: ${ev} names an unknown command`);
+        if (kind === 'onContext') assert.ok(keys.has(id), `${step.id}: ${ev} names an unknown context key`);
+        if (kind === 'onView') assert.ok(Object.values(ViewIds).includes(id as never), `${step.id}: ${ev} names an unknown view`);
+      }
+    }
+  });
+});

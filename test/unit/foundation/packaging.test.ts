@@ -15,7 +15,7 @@ const ALLOWED = [
   /^dist\/[\w./-]+\.(js|css)$/,
   /^syntaxes\/[\w.-]+\.tmLanguage\.json$/,
   /^snippets\/[\w.-]+\.code-snippets$/,
-  /^media\/[\w./-]+\.(png|svg|css)$/,
+  /^media\/[\w./-]+\.(png|svg|css|md)$/,
 ];
 
 describe('packaging (unit, vsce ls)', function () {
