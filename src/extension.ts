@@ -6,6 +6,7 @@ import { registerCommand } from './infra/commandRunner';
 import { ChannelLogger } from './infra/logger';
 import { currentHostFacts, DevicesView } from './views/devicesView';
 import { SessionsView } from './views/sessionsView';
+import { registerDeviceFeature, type DeviceFeatureApi } from './device';
 
 /** What other features (and the integration tests) get from activation. */
 export interface ExtensionApi {
@@ -14,6 +15,8 @@ export interface ExtensionApi {
   readonly auth: AuthService;
   readonly log: ChannelLogger;
   readonly activatedInMs: number;
+  /** Device side (PowerShell engine, playbooks); tests answer its prompts through `device.prompter`. */
+  readonly device: DeviceFeatureApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -23,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const sessions = new SessionsView(log);
   const auth = new AuthService(log);
   context.subscriptions.push(log, devices, sessions, auth);
+  const device = registerDeviceFeature(context, { log, devices, sessions });
 
   const portalUrl = () =>
     (vscode.workspace.getConfiguration(NS).get<string>('portal.url') || DEFAULT_PORTAL_URL).replace(/\/+$/, '');
@@ -63,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   void auth.refreshSilently();
   const activatedInMs = performance.now() - started;
   log.info(`[activation] activated in ${activatedInMs.toFixed(1)} ms`);
-  return { devices, sessions, auth, log, activatedInMs };
+  return { devices, sessions, auth, log, activatedInMs, device };
 }
 
 export function deactivate(): void {
