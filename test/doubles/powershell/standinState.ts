@@ -3,7 +3,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const STANDIN_PATH = path.resolve(__dirname, 'powershell');
+/** The stand-in's folder in the source tree (this file may run compiled from out/test/doubles/powershell). */
+function standinDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'test', 'doubles', 'powershell');
+    if (fs.existsSync(path.join(candidate, 'defender.js'))) return candidate;
+    if (fs.existsSync(path.join(dir, 'defender.js'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`cannot find the PowerShell stand-in above ${__dirname}`);
+  }
+}
+
+export const STANDIN_DIR = standinDir();
+export const STANDIN_PATH = path.join(STANDIN_DIR, 'powershell');
 
 export interface StandinState {
   computerName?: string;
@@ -46,12 +57,19 @@ export function expiredSession(now = new Date()): { startTime: string; endTime: 
   return { startTime: new Date(now.getTime() - 5 * 3600_000).toISOString(), endTime: new Date(now.getTime() - 3600_000).toISOString() };
 }
 
+/** The stand-in's default device state plus `patch`. */
+export function freshState(patch: StandinState = {}): StandinState {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { defaultState } = require(path.join(STANDIN_DIR, 'defender.js')) as { defaultState: () => StandinState };
+  return { ...defaultState(), ...patch };
+}
+
 /** A fresh temp dir with a state file (defaults of the stand-in plus `initial`). */
 export function tempStandin(initial: StandinState = {}): { dir: string; stateFile: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-standin-'));
   const stateFile = path.join(dir, 'state.json');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { defaultState } = require('./defender.js') as { defaultState: () => StandinState };
+  const { defaultState } = require(path.join(STANDIN_DIR, 'defender.js')) as { defaultState: () => StandinState };
   writeState(stateFile, { ...defaultState(), ...initial });
   return { dir, stateFile };
 }
