@@ -8,22 +8,49 @@ import { setContext } from './contexts';
 /** Graph scope for advanced hunting (POST /security/runHuntingQuery). */
 export const GRAPH_HUNTING_SCOPE = 'https://graph.microsoft.com/ThreatHunting.Read.All';
 
+/** The setting that picks the authentication provider: 'microsoft', or 'microsoft-sovereign-cloud' for national clouds. */
+export const AUTH_PROVIDER_SETTING = 'auth.provider';
+export const DEFAULT_AUTH_PROVIDER = 'microsoft';
+
+/** The provider id from `defenderTroubleshooting.auth.provider` (default 'microsoft'). */
+export function authProviderId(): string {
+  const value = vscode.workspace.getConfiguration(NS).get<string>(AUTH_PROVIDER_SETTING);
+  return (value ?? '').trim() || DEFAULT_AUTH_PROVIDER;
+}
+
 /**
- * Tokens come only from VS Code's authentication API ('microsoft' provider). They are never stored
+ * Tokens come only from VS Code's authentication API (the provider named by `defenderTroubleshooting.auth.provider`,
+ * 'microsoft' by default). They are never stored
  * and never logged. A customer app registration / tenant is passed with VS Code's pseudo-scopes.
  */
 export class AuthService extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
   private signedIn = false;
+  /** The service refused the last token: the next sign-in asks for a new session instead of reusing it. */
+  private rejected = false;
 
   constructor(private readonly log: ILogger) {
     super();
     this.register(
       vscode.authentication.onDidChangeSessions((e) => {
-        if (e.provider.id === 'microsoft') void this.refreshSilently();
+        if (e.provider.id === this.providerId) void this.refreshSilently();
       }),
     );
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${NS}.${AUTH_PROVIDER_SETTING}`)) void this.refreshSilently();
+      }),
+    );
+  }
+
+  get providerId(): string {
+    return authProviderId();
+  }
+
+  /** Called when a service answered 401 to a fresh token: the next sign-in forces a new session. */
+  noteTokenRejected(): void {
+    this.rejected = true;
   }
 
   get isSignedIn(): boolean {
@@ -42,7 +69,7 @@ export class AuthService extends Disposable {
 
   async refreshSilently(): Promise<void> {
     try {
-      const session = await vscode.authentication.getSession('microsoft', this.scopes(), { silent: true });
+      const session = await vscode.authentication.getSession(this.providerId, this.scopes(), { silent: true });
       this.setSignedIn(!!session);
     } catch (err) {
       this.log.debug(`[auth] silent session lookup failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -54,11 +81,15 @@ export class AuthService extends Disposable {
   async signIn(): Promise<vscode.AuthenticationSession> {
     let session: vscode.AuthenticationSession | undefined;
     try {
-      session = await vscode.authentication.getSession('microsoft', this.scopes(), {
-        createIfNone: { detail: 'Sign in to run advanced hunting queries and list your tenant\'s devices.' },
-      } as vscode.AuthenticationGetSessionOptions);
+      const detail = 'Sign in to run advanced hunting queries and list your tenant\'s devices.';
+      session = await vscode.authentication.getSession(
+        this.providerId,
+        this.scopes(),
+        (this.rejected ? { forceNewSession: { detail } } : { createIfNone: { detail } }) as vscode.AuthenticationGetSessionOptions,
+      );
+      this.rejected = false;
     } catch (err) {
-      if (err instanceof Error && /cancel/i.test(err.message)) throw new UserCancelledError();
+      if (err instanceof Error && /cancel|did not consent/i.test(err.message)) throw new UserCancelledError();
       throw err;
     }
     if (!session) throw new UserCancelledError();
@@ -71,8 +102,8 @@ export class AuthService extends Disposable {
   async getToken(interactive: boolean, base?: readonly string[]): Promise<string | undefined> {
     const scopes = this.scopes(base);
     const session = interactive
-      ? await vscode.authentication.getSession('microsoft', scopes, { createIfNone: true })
-      : await vscode.authentication.getSession('microsoft', scopes, { silent: true });
+      ? await vscode.authentication.getSession(this.providerId, scopes, { createIfNone: true })
+      : await vscode.authentication.getSession(this.providerId, scopes, { silent: true });
     this.setSignedIn(!!session);
     return session?.accessToken;
   }
