@@ -37,6 +37,8 @@ export interface KqlServerStatus {
   readonly warm: boolean;
   readonly openDocuments: number;
   readonly settings: KqlServerSettings;
+  /** CPU time the server process has used (user + system), for benchmarks on busy machines. */
+  readonly cpuMs: number;
 }
 
 export const KqlRequests = {

@@ -164,16 +164,31 @@ function validateDirty(): void {
   }
 }
 
+/**
+ * Publishes a document's diagnostics in two steps: parser, binder and Defender-rule diagnostics at once, then,
+ * on the next turn of the event loop and only if the document has not changed, the same plus Kusto's analyzer
+ * hints (about a fifth of the work), so errors never wait for suggestions.
+ */
 function validate(doc: TextDocument): void {
   if (!settings.diagnosticsEnabled) {
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
     return;
   }
   try {
-    const diagnostics = getService()
-      .diagnostics(doc.getText())
-      .map((d) => toLspDiagnostic(doc, d));
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+    const svc = getService();
+    const text = doc.getText();
+    const pending = svc.hintsPending(text);
+    const first = svc.diagnostics(text, { analyzers: !pending });
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: first.map((d) => toLspDiagnostic(doc, d)) });
+    if (!pending) return;
+    const version = doc.version;
+    setImmediate(() => {
+      const current = documents.get(doc.uri);
+      if (!current || current.version !== version || !settings.diagnosticsEnabled) return;
+      const all = svc.diagnostics(text);
+      if (all.length === first.length) return;
+      void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: all.map((d) => toLspDiagnostic(current, d)) });
+    });
   } catch (err) {
     log('error', `diagnostics failed for ${doc.uri}: ${describeKustoError(err)}`);
   }
@@ -324,7 +339,14 @@ connection.onRequest(KqlRequests.setSchema, (params: { schema: unknown } | null)
 
 connection.onRequest(KqlRequests.status, (): KqlServerStatus => {
   const svc = getService();
-  return { schema: summarizeSchema(svc.currentSchema), warm: svc.isWarm, openDocuments: documents.all().length, settings };
+  const cpu = process.cpuUsage();
+  return {
+    schema: summarizeSchema(svc.currentSchema),
+    warm: svc.isWarm,
+    openDocuments: documents.all().length,
+    settings,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
 });
 
 connection.onNotification(KqlNotifications.setSettings, (raw: Partial<KqlServerSettings>) => {

@@ -45,7 +45,10 @@ interface BlockAnalysis {
   readonly code: any;
   readonly hasGrammar: boolean;
   service?: any;
-  diagnostics?: KqlDiagnostic[];
+  /** Parser, binder and rule diagnostics. */
+  base?: KqlDiagnostic[];
+  /** Analyzer hints. */
+  hints?: KqlDiagnostic[];
 }
 
 const MAX_CACHED_BLOCKS = 256;
@@ -277,43 +280,63 @@ export class KqlLanguageService {
     return out;
   }
 
-  /** Diagnostics of one block's text, offsets relative to the block. */
-  blockDiagnostics(text: string): KqlDiagnostic[] {
-    const a = this.analyze(text);
-    if (a.diagnostics) return a.diagnostics;
+  /** Parser, binder and Defender-rule diagnostics of a block (no analyzer hints), block offsets. */
+  private baseDiagnostics(a: BlockAnalysis): KqlDiagnostic[] {
+    if (a.base) return a.base;
     let result: KqlDiagnostic[] = [];
     try {
       const kusto = toArray(this.rt, a.code.GetDiagnostics(this.ct()))
         .map((d) => this.toDiagnostic(d, 'kusto'))
         .filter((d): d is KqlDiagnostic => !!d);
-      let analyzerDx: KqlDiagnostic[] = [];
-      if (this.options.analyzers) {
-        try {
-          analyzerDx = toArray(this.rt, this.codeService(a).GetAnalyzerDiagnostics(true, this.ct()))
-            .map((d) => this.toDiagnostic(d, 'kusto'))
-            .filter((d): d is KqlDiagnostic => !!d);
-        } catch (err) {
-          this.report('analyzers', err);
-        }
-      }
-      const names = RULE_TRIGGER.test(text) ? this.collectNames(a.code) : [];
-      const refined = refineKustoDiagnostics([...kusto, ...analyzerDx], names);
-      result = [...refined, ...findDefenderTraps(names, this.schema, refined)]
-        .sort((x, y) => x.start - y.start || x.length - y.length)
-        .slice(0, MAX_DIAGNOSTICS_PER_BLOCK);
+      const names = RULE_TRIGGER.test(a.text) ? this.collectNames(a.code) : [];
+      const refined = refineKustoDiagnostics(kusto, names);
+      result = [...refined, ...findDefenderTraps(names, this.schema, refined)];
     } catch (err) {
       this.report('diagnostics', err);
     }
-    a.diagnostics = result;
+    a.base = result;
     return result;
   }
 
+  /** Kusto's analyzer hints of a block (KS500, KS508…), block offsets. */
+  private analyzerDiagnostics(a: BlockAnalysis): KqlDiagnostic[] {
+    if (a.hints) return a.hints;
+    let result: KqlDiagnostic[] = [];
+    try {
+      const dx = toArray(this.rt, this.codeService(a).GetAnalyzerDiagnostics(true, this.ct()))
+        .map((d) => this.toDiagnostic(d, 'kusto'))
+        .filter((d): d is KqlDiagnostic => !!d);
+      result = refineKustoDiagnostics(dx, []);
+    } catch (err) {
+      this.report('analyzers', err);
+    }
+    a.hints = result;
+    return result;
+  }
+
+  /**
+   * Diagnostics of one block's text, offsets relative to the block. `analyzers: false` leaves out Kusto's
+   * analyzer hints even when they are enabled, so a caller can publish errors first and hints a moment later.
+   */
+  blockDiagnostics(text: string, options: { analyzers?: boolean } = {}): KqlDiagnostic[] {
+    const a = this.analyze(text);
+    const withHints = (options.analyzers ?? true) && this.options.analyzers;
+    const all = withHints ? [...this.baseDiagnostics(a), ...this.analyzerDiagnostics(a)] : this.baseDiagnostics(a);
+    return all.sort((x, y) => x.start - y.start || x.length - y.length).slice(0, MAX_DIAGNOSTICS_PER_BLOCK);
+  }
+
+  /** True when the block's analyzer hints are not computed yet (so a second, complete publish is due). */
+  hintsPending(docText: string): boolean {
+    if (!this.options.analyzers) return false;
+    return splitBlocks(docText).some((b) => !isCommentOnly(b) && !this.cache.get(b.text)?.hints);
+  }
+
   /** Diagnostics of every block of the document, in document offsets. */
-  diagnostics(docText: string): KqlDiagnostic[] {
+  diagnostics(docText: string, options: { analyzers?: boolean } = {}): KqlDiagnostic[] {
     const out: KqlDiagnostic[] = [];
     for (const block of splitBlocks(docText)) {
       if (isCommentOnly(block)) continue;
-      for (const d of this.blockDiagnostics(block.text)) out.push(shiftDiagnostic(d, block.start));
+      for (const d of this.blockDiagnostics(block.text, options)) out.push(shiftDiagnostic(d, block.start));
     }
     return out;
   }
