@@ -59,7 +59,6 @@ export function expiredSession(now = new Date()): { startTime: string; endTime: 
 
 /** The stand-in's default device state plus `patch`. */
 export function freshState(patch: StandinState = {}): StandinState {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { defaultState } = require(path.join(STANDIN_DIR, 'defender.js')) as { defaultState: () => StandinState };
   return { ...defaultState(), ...patch };
 }
@@ -68,7 +67,6 @@ export function freshState(patch: StandinState = {}): StandinState {
 export function tempStandin(initial: StandinState = {}): { dir: string; stateFile: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-standin-'));
   const stateFile = path.join(dir, 'state.json');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { defaultState } = require(path.join(STANDIN_DIR, 'defender.js')) as { defaultState: () => StandinState };
   writeState(stateFile, { ...defaultState(), ...initial });
   return { dir, stateFile };
