@@ -36,6 +36,10 @@ export const CommandIds = {
   snapshotCompare: `${NS}.snapshot.compare`,
   snapshotOpen: `${NS}.snapshot.open`,
   auditShow: `${NS}.audit.show`,
+  // Hunting (issue #4): run the query at the cursor, history per file, export from the results grid.
+  huntingRun: `${NS}.hunting.run`,
+  huntingShowHistory: `${NS}.hunting.showHistory`,
+  huntingExportResults: `${NS}.hunting.exportResults`,
 } as const;
 
 export const SettingIds = {
@@ -44,6 +48,12 @@ export const SettingIds = {
   executionMode: `${NS}.execution.mode`,
   statusRefreshSeconds: `${NS}.status.refreshSeconds`,
   powershellTimeoutSeconds: `${NS}.powershell.timeoutSeconds`,
+  graphEndpoint: `${NS}.graph.endpoint`,
+  mdeEndpoint: `${NS}.mde.endpoint`,
+  authProvider: `${NS}.auth.provider`,
+  huntingDefaultTimespan: `${NS}.hunting.defaultTimespan`,
+  huntingMaxRowsInGrid: `${NS}.hunting.maxRowsInGrid`,
+  huntingCodeLens: `${NS}.hunting.codeLens`,
 } as const;
 
 /** Context keys used in `when` clauses; set only through infra/contexts.ts. */

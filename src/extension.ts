@@ -7,6 +7,7 @@ import { ChannelLogger } from './infra/logger';
 import { currentHostFacts, DevicesView } from './views/devicesView';
 import { SessionsView } from './views/sessionsView';
 import { registerDeviceFeature, type DeviceFeatureApi } from './device';
+import { registerHunting } from './hunting';
 
 /** What other features (and the integration tests) get from activation. */
 export interface ExtensionApi {
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const auth = new AuthService(log);
   context.subscriptions.push(log, devices, sessions, auth);
   const device = registerDeviceFeature(context, { log, devices, sessions });
+  registerHunting(context, { log, auth, sessions });
 
   const portalUrl = () =>
     (vscode.workspace.getConfiguration(NS).get<string>('portal.url') || DEFAULT_PORTAL_URL).replace(/\/+$/, '');

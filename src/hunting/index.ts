@@ -1,0 +1,136 @@
+import * as vscode from 'vscode';
+import { CommandIds } from '../constants';
+import { DefenderToolError, UserCancelledError } from '../core/errors';
+import { componentLogger, type ILogger } from '../core/logger';
+import type { AuthService } from '../infra/auth';
+import { registerCommand } from '../infra/commandRunner';
+import type { SessionsView } from '../views/sessionsView';
+import { HuntingCodeLensProvider } from './codeLens';
+import { HuntingDiagnostics } from './diagnostics';
+import { HistoryStore } from './historyStore';
+import { describeEntry, type HistoryEntry } from './model/history';
+import { labelFor } from './model/timespans';
+import { ResultsPanels, type ExportResult } from './resultsPanel';
+import { HuntingRunner, type RunOutcome } from './runner';
+import { HuntingSessionsSource } from './sessionsSource';
+
+export interface HuntingDeps {
+  readonly log: ILogger;
+  readonly auth: AuthService;
+  readonly sessions?: SessionsView;
+}
+
+export interface HuntingApi {
+  readonly runner: HuntingRunner;
+  readonly panels: ResultsPanels;
+  readonly history: HistoryStore;
+  readonly diagnostics: HuntingDiagnostics;
+}
+
+/**
+ * Advanced hunting from .kql files: a code lens and a command run the query at the cursor through Graph
+ * runHuntingQuery, results open in a virtualised grid, errors land where they are, runs are remembered per
+ * file, and troubleshooting-mode events feed the Sessions view.
+ */
+export function registerHunting(context: vscode.ExtensionContext, deps: HuntingDeps): HuntingApi {
+  const log = componentLogger(deps.log, 'hunting');
+  const history = new HistoryStore(context.workspaceState);
+  const diagnostics = new HuntingDiagnostics();
+  const sessions = deps.sessions ? new HuntingSessionsSource(context.globalState, deps.sessions, log) : undefined;
+  // The panels call back into the runner (Run again, Show query); both exist before any message arrives.
+  const panels = new ResultsPanels(context.extensionUri, log, {
+    rerun: (panel) => runner.rerun(panel),
+    openQuery: (panel) => runner.showQuery(panel),
+  });
+  const runner: HuntingRunner = new HuntingRunner({ log, auth: deps.auth, panels, history, diagnostics, sessions, memento: context.workspaceState });
+  const lenses = new HuntingCodeLensProvider(history);
+  context.subscriptions.push(history, diagnostics, panels, lenses);
+  if (sessions) context.subscriptions.push(sessions);
+
+  context.subscriptions.push(
+    vscode.languages.registerCodeLensProvider({ language: 'kql' }, lenses),
+    registerCommand(
+      CommandIds.huntingRun,
+      (uri?: vscode.Uri | string, line?: number, options?: { timespan?: string }) =>
+        runner.runCommand(uri, typeof line === 'number' ? line : undefined, options),
+      deps.log,
+    ),
+    registerCommand(CommandIds.huntingShowHistory, (uri?: vscode.Uri | string) => showHistory(runner, history, uri), deps.log),
+    registerCommand(
+      CommandIds.huntingExportResults,
+      (format?: 'csv' | 'json', target?: vscode.Uri | string) => exportResults(panels, format, target),
+      deps.log,
+    ),
+  );
+  return { runner, panels, history, diagnostics };
+}
+
+async function showHistory(runner: HuntingRunner, history: HistoryStore, uriArg?: vscode.Uri | string): Promise<RunOutcome | HistoryEntry | undefined> {
+  const uri = uriArg ? (typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg) : vscode.window.activeTextEditor?.document.uri;
+  if (!uri) throw new DefenderToolError('no-file', 'Open a .kql file to see its hunting history.');
+  const entries = history.entries(uri.toString());
+  if (entries.length === 0) {
+    void vscode.window.showInformationMessage('No hunting queries have run from this file yet.');
+    return undefined;
+  }
+  type Item = vscode.QuickPickItem & { entry?: HistoryEntry; clear?: true };
+  const now = Date.now();
+  const items: Item[] = [
+    ...entries.map((entry) => ({ ...describeEntry(entry, now), entry })),
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    { label: '$(clear-all) Clear this file\'s history', clear: true },
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Hunting history: ${uri.path.split('/').pop()}`,
+    placeHolder: 'Pick a run to run it again, show its query or copy it',
+    matchOnDetail: true,
+    matchOnDescription: true,
+  });
+  if (!picked) throw new UserCancelledError();
+  if (picked.clear) {
+    await history.clear(uri.toString());
+    return undefined;
+  }
+  const entry = picked.entry!;
+  type Action = vscode.QuickPickItem & { id: 'run' | 'show' | 'copy' };
+  const action = await vscode.window.showQuickPick<Action>(
+    [
+      { id: 'run', label: '$(play) Run again', description: labelFor(entry.timespan) },
+      { id: 'show', label: '$(go-to-file) Show the query in the file', description: `line ${entry.line + 1}` },
+      { id: 'copy', label: '$(copy) Copy the query' },
+    ],
+    { title: describeEntry(entry, now).label.replace(/^\$\([\w-]+\) /, '') },
+  );
+  if (!action) throw new UserCancelledError();
+  if (action.id === 'copy') {
+    await vscode.env.clipboard.writeText(entry.query);
+    return entry;
+  }
+  if (action.id === 'show') {
+    const editor = await vscode.window.showTextDocument(uri);
+    const pos = new vscode.Position(Math.min(entry.line, editor.document.lineCount - 1), 0);
+    editor.selection = new vscode.Selection(pos, pos);
+    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return entry;
+  }
+  return runner.run({ documentUri: uri.toString(), query: entry.query, origin: { line: entry.line, character: 0 }, timespan: entry.timespan });
+}
+
+async function exportResults(panels: ResultsPanels, format?: 'csv' | 'json', target?: vscode.Uri | string): Promise<ExportResult | undefined> {
+  const panel = panels.active;
+  if (!panel?.result) throw new DefenderToolError('no-results', 'Run a hunting query first: there are no results to export.');
+  let chosen = format;
+  if (chosen !== 'csv' && chosen !== 'json') {
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: 'CSV', description: 'for spreadsheets (formula-safe)', value: 'csv' as const },
+        { label: 'JSON', description: 'an array of objects with typed values', value: 'json' as const },
+      ],
+      { title: 'Export hunting results' },
+    );
+    if (!pick) throw new UserCancelledError();
+    chosen = pick.value;
+  }
+  const uri = typeof target === 'string' ? vscode.Uri.parse(target) : target;
+  return panel.exportTo(chosen, uri);
+}

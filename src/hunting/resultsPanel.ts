@@ -1,0 +1,365 @@
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Disposable } from '../core/lifecycle';
+import type { ILogger } from '../core/logger';
+import { computeView, toCsv, toJson, type Cell, type GridColumn, type SortSpec } from '../webview-ui/results/model';
+import {
+  CHUNK_ROWS,
+  isWebviewMessage,
+  RESULTS_VIEW_TYPE,
+  type ErrorInfo,
+  type HostMessage,
+  type Notice,
+  type PersistedState,
+  type RunInfo,
+  type WebviewMessage,
+} from '../webview-ui/results/protocol';
+import { RESULTS_CSS } from '../webview-ui/results/styles';
+
+type PanelState =
+  | { kind: 'empty' }
+  | { kind: 'running'; run: RunInfo }
+  | {
+      kind: 'result';
+      run: RunInfo;
+      columns: readonly GridColumn[];
+      /** Every row the service returned (export uses all of them). */
+      rows: readonly (readonly Cell[])[];
+      /** Rows shown in the grid (the maxRowsInGrid cap). */
+      shown: number;
+      notices: readonly Notice[];
+    }
+  | { kind: 'failed'; run: RunInfo; error: ErrorInfo }
+  | { kind: 'cancelled'; run: RunInfo }
+  | { kind: 'unavailable'; run?: RunInfo };
+
+export interface PanelHandlers {
+  rerun(panel: ResultsPanel): unknown;
+  openQuery(panel: ResultsPanel): unknown;
+}
+
+export interface ExportResult {
+  readonly uri: vscode.Uri;
+  readonly rows: number;
+  readonly format: 'csv' | 'json';
+}
+
+/**
+ * One results panel per .kql document. The host keeps the rows (the webview is only a view, so it can be
+ * destroyed when hidden and restored from here); messages wait for the webview's `ready`.
+ */
+export class ResultsPanel extends Disposable {
+  private state: PanelState = { kind: 'empty' };
+  private ready = false;
+  private sending = 0;
+  /** The grid's current sort and filter, for export from the command palette. */
+  viewState: { sort?: SortSpec; filter: string } = { filter: '' };
+  private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this.disposedEmitter.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly documentUri: string,
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: ILogger,
+    private readonly handlers: PanelHandlers,
+    restored?: PersistedState,
+  ) {
+    super();
+    if (restored?.run) this.state = { kind: 'unavailable', run: restored.run };
+    if (restored) this.viewState = { sort: restored.sort, filter: restored.filter ?? '' };
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    };
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'kql.svg');
+    panel.webview.html = this.html();
+    this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
+    this.register(
+      panel.onDidChangeViewState((e) => {
+        // A hidden webview is torn down (no retainContextWhenHidden); it says `ready` again when shown.
+        if (!e.webviewPanel.visible) this.ready = false;
+      }),
+    );
+    this.register(
+      panel.onDidDispose(() => {
+        this.disposedEmitter.fire();
+        this.dispose();
+      }),
+    );
+  }
+
+  /** Ties a disposable to this panel's lifetime. */
+  track<T extends { dispose(): unknown }>(d: T): T {
+    return this.register(d);
+  }
+
+  get run(): RunInfo | undefined {
+    return 'run' in this.state ? this.state.run : undefined;
+  }
+
+  /** The rows and columns of the last successful run, if any. */
+  get result(): { columns: readonly GridColumn[]; rows: readonly (readonly Cell[])[] } | undefined {
+    return this.state.kind === 'result' ? { columns: this.state.columns, rows: this.state.rows } : undefined;
+  }
+
+  reveal(): void {
+    this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+  }
+
+  showRunning(run: RunInfo): void {
+    this.setState({ kind: 'running', run });
+  }
+
+  showResult(run: RunInfo, columns: readonly GridColumn[], rows: readonly (readonly Cell[])[], shown: number, notices: readonly Notice[]): void {
+    this.setState({ kind: 'result', run, columns, rows, shown: Math.min(shown, rows.length), notices });
+  }
+
+  showFailure(run: RunInfo, error: ErrorInfo): void {
+    this.setState({ kind: 'failed', run, error });
+  }
+
+  showCancelled(run: RunInfo): void {
+    this.setState({ kind: 'cancelled', run });
+  }
+
+  status(text: string): void {
+    if (this.ready) void this.panel.webview.postMessage({ type: 'status', text } satisfies HostMessage);
+  }
+
+  private setState(state: PanelState): void {
+    this.state = state;
+    this.panel.title = titleFor(state, this.documentUri);
+    if (this.ready) void this.replay();
+  }
+
+  /** Sends the current state; a newer state started meanwhile stops an older send. */
+  private async replay(): Promise<void> {
+    const token = ++this.sending;
+    const post = async (m: HostMessage) => {
+      if (token !== this.sending || !this.ready) return false;
+      return this.panel.webview.postMessage(m);
+    };
+    const s = this.state;
+    switch (s.kind) {
+      case 'empty':
+        return;
+      case 'running':
+        await post({ type: 'running', run: s.run });
+        return;
+      case 'failed':
+        await post({ type: 'failed', run: s.run, error: s.error });
+        return;
+      case 'cancelled':
+        await post({ type: 'cancelled', run: s.run });
+        return;
+      case 'unavailable':
+        await post({ type: 'unavailable', run: s.run });
+        return;
+      case 'result': {
+        if (!(await post({ type: 'begin', run: s.run, columns: s.columns, totalRows: s.shown, returnedRows: s.rows.length, notices: s.notices }))) return;
+        for (let start = 0; start < s.shown; start += CHUNK_ROWS) {
+          const rows = s.rows.slice(start, Math.min(s.shown, start + CHUNK_ROWS));
+          if (!(await post({ type: 'rows', runId: s.run.runId, start, rows }))) return;
+        }
+        await post({ type: 'end', runId: s.run.runId });
+        return;
+      }
+    }
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    if (!isWebviewMessage(raw)) return;
+    const m: WebviewMessage = raw;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        await this.replay();
+        return;
+      case 'viewState':
+        this.viewState = { sort: m.sort, filter: m.filter ?? '' };
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        this.status(m.rows > 0 ? `Copied ${m.rows.toLocaleString('en-US')} row${m.rows === 1 ? '' : 's'}` : 'Copied the cell');
+        return;
+      case 'export':
+        this.viewState = { sort: m.sort, filter: m.filter ?? '' };
+        try {
+          await this.exportTo(m.format);
+        } catch (err) {
+          this.log.error(`[hunting] export failed: ${err instanceof Error ? err.message : String(err)}`);
+          void vscode.window.showErrorMessage(`Export failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        return;
+      case 'rerun':
+        await this.handlers.rerun(this);
+        return;
+      case 'openQuery':
+        await this.handlers.openQuery(this);
+        return;
+    }
+  }
+
+  /**
+   * Writes the rows in the grid's current view (filter and sort) to a file: asks where with the save
+   * dialog unless `target` is given. Returns undefined when the user cancels the dialog.
+   */
+  async exportTo(format: 'csv' | 'json', target?: vscode.Uri): Promise<ExportResult | undefined> {
+    if (this.state.kind !== 'result') throw new Error('There are no results to export in this panel.');
+    const { columns, rows } = this.state;
+    const indices = computeView(columns, rows, this.viewState);
+    let uri = target;
+    if (!uri) {
+      const doc = vscode.Uri.parse(this.documentUri);
+      const base = path.posix.basename(doc.path).replace(/\.[^.]+$/, '') || 'results';
+      const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
+      const name = `${base}-results-${stamp}.${format}`;
+      const folder = doc.scheme === 'untitled' ? vscode.workspace.workspaceFolders?.[0]?.uri : vscode.Uri.joinPath(doc, '..');
+      uri = await vscode.window.showSaveDialog({
+        defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+        filters: format === 'csv' ? { 'CSV (comma-separated)': ['csv'] } : { JSON: ['json'] },
+        title: `Export ${indices.length.toLocaleString('en-US')} rows as ${format.toUpperCase()}`,
+      });
+      if (!uri) return undefined;
+    }
+    const text = format === 'csv' ? toCsv(columns, rows, indices) : toJson(columns, rows, indices);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    this.log.info(`[hunting] exported ${indices.length} rows as ${format} to ${uri.toString(true)}`);
+    this.status(`Exported ${indices.length.toLocaleString('en-US')} rows`);
+    if (!target) {
+      void vscode.window
+        .showInformationMessage(`Exported ${indices.length.toLocaleString('en-US')} rows to ${path.posix.basename(uri.path)}.`, 'Open File')
+        .then((choice) => (choice ? vscode.commands.executeCommand('vscode.open', uri) : undefined));
+    }
+    return { uri, rows: indices.length, format };
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'results.js'));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `font-src ${webview.cspSource}`,
+      `style-src 'nonce-${nonce}'`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Hunting results</title>
+<style nonce="${nonce}">${RESULTS_CSS}</style>
+</head>
+<body>
+<div id="app">
+  <header class="toolbar">
+    <div class="title"><span id="run-query" class="query" role="link" tabindex="0"></span><span id="run-meta" class="meta"></span></div>
+    <input id="filter" type="search" spellcheck="false" placeholder="Filter: text, Column:value, Column>value" aria-label="Filter rows">
+    <span id="count" role="status" aria-live="polite"></span>
+    <button id="copy" title="Copy the selected rows (or all rows shown) as tab-separated text">Copy</button>
+    <button id="export-csv" title="Save the rows shown as CSV">Export CSV</button>
+    <button id="export-json" title="Save the rows shown as JSON">Export JSON</button>
+    <button id="rerun" class="primary" title="Run the query again">Run again</button>
+  </header>
+  <div id="notices"></div>
+  <div id="message" class="hidden"></div>
+  <div id="grid" role="grid" aria-label="Query results" tabindex="0">
+    <div id="grid-header" class="grid-header"></div>
+    <div id="grid-body" class="grid-body" role="rowgroup"></div>
+  </div>
+</div>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+}
+
+function titleFor(state: PanelState, documentUri: string): string {
+  const file = path.posix.basename(vscode.Uri.parse(documentUri).path) || 'query';
+  switch (state.kind) {
+    case 'running':
+      return `Results: ${file} (running)`;
+    case 'failed':
+      return `Results: ${file} (failed)`;
+    default:
+      return `Results: ${file}`;
+  }
+}
+
+/** Owns the panels (one per document) and restores them after a reload. */
+export class ResultsPanels extends Disposable {
+  private readonly panels = new Map<string, ResultsPanel>();
+  private lastActive: ResultsPanel | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: ILogger,
+    private readonly handlers: PanelHandlers,
+  ) {
+    super();
+    this.register(
+      vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          const persisted = (state && typeof state === 'object' ? state : {}) as PersistedState;
+          const uri = persisted.run?.documentUri ?? `untitled:restored-${Date.now()}`;
+          this.adopt(panel, uri, persisted);
+        },
+      }),
+    );
+  }
+
+  /** The panel for a document, created beside the editor if needed. */
+  forDocument(documentUri: string): ResultsPanel {
+    const existing = this.panels.get(documentUri);
+    if (existing) {
+      existing.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      RESULTS_VIEW_TYPE,
+      'Results',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')] },
+    );
+    return this.adopt(panel, documentUri);
+  }
+
+  /** The panel the user looked at last (for the export command). */
+  get active(): ResultsPanel | undefined {
+    for (const p of this.panels.values()) if (p.panel.active) return p;
+    return this.lastActive;
+  }
+
+  all(): ResultsPanel[] {
+    return [...this.panels.values()];
+  }
+
+  private adopt(panel: vscode.WebviewPanel, uri: string, restored?: PersistedState): ResultsPanel {
+    this.panels.get(uri)?.panel.dispose();
+    const p = new ResultsPanel(panel, uri, this.extensionUri, this.log, this.handlers, restored);
+    this.panels.set(uri, p);
+    this.lastActive = p;
+    p.track(
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) this.lastActive = p;
+      }),
+    );
+    p.onDidDispose(() => {
+      if (this.panels.get(uri) === p) this.panels.delete(uri);
+      if (this.lastActive === p) this.lastActive = undefined;
+    });
+    return p;
+  }
+
+  override dispose(): void {
+    for (const p of this.panels.values()) p.panel.dispose();
+    this.panels.clear();
+    super.dispose();
+  }
+}
