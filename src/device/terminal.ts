@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { WorkspaceNotTrustedError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import type { WriteExecutor } from '../defender/deviceEngine';
 
@@ -56,6 +57,7 @@ export class DefenderTerminal implements vscode.Disposable {
 
   /** Runs one command line; `settled` says whether completion is known. */
   async run(commandLine: string): Promise<{ settled: boolean; exitCode?: number; note?: string }> {
+    if (!vscode.workspace.isTrusted) throw new WorkspaceNotTrustedError('Running PowerShell');
     const t = this.ensure();
     t.show(true);
     const integration = await this.waitForIntegration(t);
