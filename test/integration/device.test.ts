@@ -162,6 +162,8 @@ describe('device side through the PowerShell stand-in (integration)', function (
       assert.ok(result);
       assert.equal(result.steps[0]!.outcome, 'applied', result.steps[0]!.message);
       assert.ok(vscode.window.terminals.some((t) => t.name === 'Defender PowerShell'));
+      // Which path ran: shell integration (executeCommand, exit code) or the sendText fallback (a note says so).
+      console.log(`      terminal path: ${prompter.notes.length ? 'sendText fallback' : 'shell integration'}`);
       assert.equal(readState(statePath).preferences!.EnableNetworkProtection, 0);
     } finally {
       await config.update('execution.mode', undefined, vscode.ConfigurationTarget.Global);
