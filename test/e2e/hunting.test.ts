@@ -1,0 +1,91 @@
+import * as assert from 'node:assert';
+import type { FrameLocator, Page } from 'playwright-core';
+import { openWorkbench, type Workbench } from './harness';
+
+const FILE = 'hunting-troubleshooting.kql';
+const RESULTS_TAB = /Results: hunting-troubleshooting\.kql/;
+
+/** VS Code asks once whether the extension may use the (test) sign-in; a user clicks Allow. */
+async function allowSignInIfAsked(page: Page): Promise<void> {
+  const allow = page.locator('.monaco-dialog-box').getByRole('button', { name: /Allow/ });
+  try {
+    await allow.waitFor({ timeout: 10_000 });
+    await allow.click();
+  } catch {
+    // Not asked: access was granted before in this profile.
+  }
+}
+
+/** Accepts the timespan picker's preselected choice. */
+async function acceptTimespan(page: Page, choice?: RegExp): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-widget', { hasText: /timespan/i }).waitFor({ timeout: 30_000 });
+  if (choice) await page.locator('.quick-input-widget .monaco-list-row', { hasText: choice }).first().click();
+  else await input.press('Enter');
+}
+
+async function resultsGrid(wb: Workbench): Promise<FrameLocator> {
+  return wb.webview(RESULTS_TAB);
+}
+
+describe('hunting (e2e)', () => {
+  it('runs a troubleshooting snippet from its code lens and shows the rows in the results grid', async () => {
+    const wb = await openWorkbench({ file: FILE });
+    const page = wb.page;
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run query' }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    await lens.click();
+    await acceptTimespan(page, /Last 7 days/);
+    await allowSignInIfAsked(page);
+
+    const grid = await resultsGrid(wb);
+    const firstRow = grid.locator('[role="row"][aria-rowindex="2"]');
+    await firstRow.waitFor({ timeout: 60_000 });
+    assert.match(await firstRow.innerText(), /ws-fin-01\.contoso\.local/);
+    const header = await grid.locator('#grid-header').innerText();
+    for (const column of ['Timestamp', 'DeviceName', '_tsmodeproperties_TroubleshootingStateChangeReason']) {
+      assert.ok(header.includes(column), `column ${column} missing from the header: ${header}`);
+    }
+    assert.match(await grid.locator('#count').innerText(), /\d+ rows?/);
+    await wb.screenshot('hunting-results');
+
+    // Filtering narrows the rows; sorting by a column header keeps them.
+    await grid.locator('#filter').fill('started');
+    await grid.locator('#count').filter({ hasText: / of \d+ rows/ }).waitFor({ timeout: 10_000 }).catch(() => undefined);
+    assert.match(await grid.locator('[role="row"][aria-rowindex="2"]').innerText(), /started/);
+
+    // The snippet's events feed the Sessions view.
+    await wb.openDefenderView();
+    const session = page.getByRole('treeitem', { name: /ws-fin-01\.contoso\.local/ }).first();
+    await session.waitFor({ timeout: 30_000 });
+    assert.match((await session.getAttribute('aria-label')) ?? '', /Active/);
+  });
+
+  it('shows a syntax error where it is: in the editor and in the results panel', async () => {
+    const wb = await openWorkbench({ file: FILE });
+    const page = wb.page;
+    // Break the first query: drop the closing bracket of parse_json(…).
+    const editor = page.locator('.monaco-editor .view-lines').first();
+    await editor.click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    // insertText, not type(): typing "(" would auto-close the bracket.
+    await page.keyboard.insertText('DeviceEvents\n| where (ActionType == "AntivirusTroubleshootModeEvent"\n| take 5');
+    await wb.runCommand('Defender: Run Hunting Query');
+    await acceptTimespan(page);
+    await allowSignInIfAsked(page);
+
+    const grid = await resultsGrid(wb);
+    const message = grid.locator('#message.error');
+    await message.waitFor({ timeout: 60_000 });
+    const text = await message.innerText();
+    assert.match(text, /Syntax error/);
+    assert.match(text, /could not be parsed at '\('/);
+    assert.match(text, /Where: line \d+, column 9/);
+    // The diagnostic sits in the editor (a squiggle) and in the Problems panel.
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
+    await wb.screenshot('hunting-syntax-error');
+  });
+});
