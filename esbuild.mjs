@@ -25,6 +25,14 @@ const targets = [
     external: ['vscode'],
   },
   {
+    // vscode-languageclient, required by src/kqlClient only when the first KQL document opens.
+    entryPoints: ['src/kqlClient/languageClient.ts'],
+    outfile: 'dist/kqlClient.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+  },
+  {
     entryPoints: ['src/webview-ui/results/main.ts'],
     outfile: 'dist/webview/results.js',
     platform: 'browser',

@@ -16,8 +16,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { KqlRequests, type KqlServerStatus } from '../src/kql/protocol';
-import { loadBundledSchema } from '../src/kql/schema/schema';
+import { KQL_SERVER_EXEC_ARGV, KqlRequests, type KqlServerStatus } from '../src/kql/protocol';
+import { loadBundledSchema } from '../src/kql/schema/bundled';
 import { KqlLanguageService } from '../src/kql/service/kqlService';
 import { loadKusto } from '../src/kql/service/kustoRuntime';
 import { corpusReport, formatCorpusReport, readCorpus } from '../test/unit/kql/corpus';
@@ -108,7 +108,8 @@ class ServerUnderTest {
   private readonly child;
 
   constructor() {
-    this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // The same node flags the extension's client starts the server with.
+    this.child = spawn(process.execPath, [...KQL_SERVER_EXEC_ARGV, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishParams) => {
       for (let i = this.waiters.length - 1; i >= 0; i--) {
@@ -245,6 +246,7 @@ async function measureServer(): Promise<void> {
     console.log(`completion (after an edit, ~${quantile(completionCounts, 0.5)} items): ${summary(completion)}`);
     console.log(`hover: ${summary(hover)}`);
     console.log(`semantic tokens (50 lines): ${summary(tokens)}`);
+    console.log(`server heap after the run: ${(await server.connection.sendRequest<KqlServerStatus>(KqlRequests.status)).heapMB} MB`);
   } finally {
     await server.stop();
   }

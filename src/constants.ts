@@ -40,6 +40,9 @@ export const CommandIds = {
   huntingRun: `${NS}.hunting.run`,
   huntingShowHistory: `${NS}.hunting.showHistory`,
   huntingExportResults: `${NS}.hunting.exportResults`,
+  // KQL language server (issue #4): the tenant's schema through getschema, and a restart.
+  kqlRefreshSchema: `${NS}.kql.refreshSchema`,
+  kqlRestartServer: `${NS}.kql.restartServer`,
 } as const;
 
 export const SettingIds = {
@@ -54,6 +57,9 @@ export const SettingIds = {
   huntingDefaultTimespan: `${NS}.hunting.defaultTimespan`,
   huntingMaxRowsInGrid: `${NS}.hunting.maxRowsInGrid`,
   huntingCodeLens: `${NS}.hunting.codeLens`,
+  kqlDiagnosticsEnabled: `${NS}.kql.diagnostics.enabled`,
+  kqlDiagnosticsAnalyzers: `${NS}.kql.diagnostics.analyzers`,
+  kqlTraceServer: `${NS}.kql.trace.server`,
 } as const;
 
 /** Context keys used in `when` clauses; set only through infra/contexts.ts. */

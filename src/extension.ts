@@ -7,6 +7,7 @@ import { ChannelLogger } from './infra/logger';
 import { currentHostFacts, DevicesView } from './views/devicesView';
 import { SessionsView } from './views/sessionsView';
 import { registerDeviceFeature, type DeviceFeatureApi } from './device';
+import { registerKqlLanguage } from './kqlClient';
 import { registerHunting } from './hunting';
 
 /** What other features (and the integration tests) get from activation. */
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const auth = new AuthService(log);
   context.subscriptions.push(log, devices, sessions, auth);
   const device = registerDeviceFeature(context, { log, devices, sessions });
+  registerKqlLanguage(context, { log, auth });
   registerHunting(context, { log, auth, sessions });
 
   const portalUrl = () =>

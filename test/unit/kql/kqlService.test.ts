@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
-import { applyGetSchemaRows, loadBundledSchema } from '../../../src/kql/schema/schema';
+import { loadBundledSchema } from '../../../src/kql/schema/bundled';
+import { applyGetSchemaRows } from '../../../src/kql/schema/schema';
 import type { KqlDiagnostic } from '../../../src/kql/types';
 import { at, freshService, kustoErrors, sharedService } from './kustoFixture';
 

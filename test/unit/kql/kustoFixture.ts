@@ -1,4 +1,4 @@
-import { loadBundledSchema } from '../../../src/kql/schema/schema';
+import { loadBundledSchema } from '../../../src/kql/schema/bundled';
 import { KqlLanguageService } from '../../../src/kql/service/kqlService';
 import { loadKusto } from '../../../src/kql/service/kustoRuntime';
 

@@ -8,7 +8,8 @@ import {
   RuleCodes,
   suggestNames,
 } from '../../../src/kql/quickFixRules';
-import { loadBundledSchema, type KqlSchema } from '../../../src/kql/schema/schema';
+import { loadBundledSchema } from '../../../src/kql/schema/bundled';
+import type { KqlSchema } from '../../../src/kql/schema/schema';
 import type { KqlDiagnostic } from '../../../src/kql/types';
 
 const unknown = (start: number, length: number, name: string): KqlDiagnostic => ({

@@ -6,11 +6,12 @@ import {
   buildGetSchemaQuery,
   DEPRECATED_TABLES,
   findTable,
-  loadBundledSchema,
   normalizeKqlType,
   parseSchema,
 } from '../../../src/kql/schema/schema';
+import { loadBundledSchema } from '../../../src/kql/schema/bundled';
 import { DEFENDER_FUNCTIONS } from '../../../src/kql/schema/defenderFunctions';
+import { refreshSchema } from '../../../src/kql/schema/refresh';
 
 const SHARED_SCHEMA = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'reference', 'ah-schema.json');
 
@@ -117,5 +118,44 @@ describe('kql/schema', () => {
     for (const f of DEFENDER_FUNCTIONS) {
       assert.ok(f.columns.length > 0 && f.description.length > 20 && f.docsUrl.startsWith('https://learn.microsoft.com/'));
     }
+  });
+});
+
+describe('kql/schema refresh', () => {
+  const base = parseSchema({ tables: { A: { columns: [{ name: 'x', type: 'string' }] }, B: {}, C: {} } });
+  const rowsFor = (t: string) => [{ TableName: t, ColumnName: `${t}1`, ColumnType: 'long' }];
+  class QueryError extends Error {}
+
+  it('asks once with a union and merges the answer', async () => {
+    const sent: string[] = [];
+    const r = await refreshSchema(base, async (q) => (sent.push(q), { results: [...rowsFor('A'), ...rowsFor('B')] }), { canRetryPerTable: () => true });
+    assert.strictEqual(sent.length, 1);
+    assert.match(sent[0]!, /^union isfuzzy=true/);
+    assert.deepStrictEqual([r.queries, r.perTable, r.updated, r.missing], [1, false, ['A', 'B'], ['C']]);
+    assert.deepStrictEqual(r.schema.tables.find((t) => t.name === 'A')?.columns, [{ name: 'A1', type: 'long' }]);
+  });
+
+  it('falls back to one query per table when the union is refused, skipping tables that fail', async () => {
+    const progress: number[] = [];
+    const r = await refreshSchema(
+      base,
+      async (q) => {
+        if (q.includes('(A |') && q.includes('(B |')) throw new QueryError('semantic error');
+        if (q.includes('(C |')) throw new QueryError('no such table');
+        return { results: rowsFor(/\((\w) \|/.exec(q)![1]!) };
+      },
+      { canRetryPerTable: (e) => e instanceof QueryError, onProgress: (done) => progress.push(done) },
+    );
+    assert.deepStrictEqual([r.queries, r.perTable, r.updated, r.missing], [4, true, ['A', 'B'], ['C']]);
+    assert.deepStrictEqual(progress, [1, 2, 3]);
+  });
+
+  it('stops on errors that are not about the query, and on cancellation', async () => {
+    await assert.rejects(refreshSchema(base, async () => { throw new Error('401'); }, { canRetryPerTable: () => false }), /401/);
+    let calls = 0;
+    await assert.rejects(
+      refreshSchema(base, async () => { calls++; throw new QueryError('x'); }, { canRetryPerTable: () => true, isCancelled: () => calls >= 2 }),
+      (e: Error) => e.name === 'Canceled',
+    );
   });
 });
