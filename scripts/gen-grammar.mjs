@@ -160,149 +160,270 @@ const TIMESPAN_UNITS = [
 
 // ---------------------------------------------------------------------------------------------------------
 
-const uniqSorted = (xs) => [...new Set(xs)].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
-const esc = (w) => w.replace(/[.*+?^${}()|[\]\\-]/g, (c) => (c === '-' ? '-' : '\\' + c));
-const alt = (xs) => uniqSorted(xs).map(esc).join('|');
-/** Whole word (words may contain `-`, so a following `-` or word char means a different word). */
-const word = (xs) => String.raw`(?<![\w-])(?:${alt(xs)})(?![\w-])`;
-const IDENT = String.raw`[A-Za-z_][\w]*`;
+const IDENT = String.raw`[A-Za-z_]\w*`;
 const BRACKETED = String.raw`\[\s*(?:'[^'\n]*'|"[^"\n]*")\s*\]`;
+
+/**
+ * A regex alternation of `words`, factored as a trie (`co(?:s|t|unt(?:if)?)`), so that matching or rejecting
+ * a word costs a few character tests instead of one test per listed word. Callers add the end-of-word guard.
+ */
+export function trie(words) {
+  const root = new Map();
+  for (const w of new Set(words)) {
+    let node = root;
+    for (const ch of w) {
+      if (!node.has(ch)) node.set(ch, new Map());
+      node = node.get(ch);
+    }
+    node.set('', null); // end of word
+  }
+  const escChar = (c) => (/[\w-]/.test(c) ? c : '\\' + c);
+  const emit = (node) => {
+    const end = node.has('');
+    const parts = [...node.keys()]
+      .filter((k) => k !== '')
+      .sort()
+      .map((k) => escChar(k) + emit(node.get(k)));
+    if (parts.length === 0) return '';
+    const body = parts.length === 1 && !end ? parts[0] : `(?:${parts.join('|')})`;
+    return end ? body + '?' : body;
+  };
+  return emit(root);
+}
 
 function readTables(schemaPath) {
   const json = JSON.parse(fs.readFileSync(schemaPath, 'utf8'));
   return Object.keys(json.tables).sort();
 }
 
-export function generate(tables) {
-  const stringEscape = { name: 'constant.character.escape.kql', match: String.raw`\\(?:[\\'"abfnrtv0]|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|.)` };
+/** Builds one regex of alternatives `[regex, scope]`, each in its own capture group, and its captures map. */
+/** Number of capturing groups in a regex source (no named groups are used in this grammar). */
+export function countGroups(re) {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(' && re[i + 1] !== '?') n++;
+  }
+  return n;
+}
+
+/**
+ * One alternative of a combined regex: `re` with its own groups; `names[i]` scopes group i+1 (a scope name, a
+ * capture rule object, or null for none).
+ */
+const alt = (re, ...names) => {
+  if (countGroups(re) !== names.length) throw new Error(`group count mismatch in ${re}: ${names}`);
+  return { re, names };
+};
+/** An alternative that is one token with one scope. */
+const token = (re, scope) => alt(`(${re})`, scope);
+
+/** Combines alternatives into one `match` rule; earlier alternatives win at the same position. */
+function combine(alternatives, prefix = '') {
+  const captures = {};
+  let n = 0;
+  for (const a of alternatives) {
+    a.names.forEach((name, i) => {
+      if (name) captures[n + i + 1] = typeof name === 'string' ? { name } : name;
+    });
+    n += a.names.length;
+  }
+  return { match: `${prefix}(?:${alternatives.map((a) => a.re).join('|')})`, captures };
+}
+
+export function generate(tables, layout = DEFAULT_LAYOUT) {
+  const END = String.raw`(?![\w-])`; // end of a word (KQL operator names contain `-`)
+  const CALL = String.raw`(?=\s*\()`; // a function call follows
+  const STRING_OPERATORS = [
+    ...['has', 'contains', 'startswith', 'endswith', 'hasprefix', 'hassuffix'].flatMap((w) => [w, w + '_cs']),
+    'has_any', 'has_all', 'like', 'notlike', 'likecs', 'notlikecs',
+  ];
+  const NEGATABLE = [
+    ...['has', 'contains', 'startswith', 'endswith', 'hasprefix', 'hassuffix'].flatMap((w) => [w, w + '_cs']),
+    'between', 'in',
+  ];
+  const stringEscape = {
+    name: 'constant.character.escape.kql',
+    match: String.raw`\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|.)`,
+  };
+  const BEGIN = 'punctuation.definition.string.begin.kql';
+  const PAREN = 'punctuation.section.parens.begin.kql';
+  const STOP = 'punctuation.definition.string.end.kql';
+
+  // Blocks of alternatives. The engine returns every capture group of the regex that matched, and each regex
+  // in a rule list costs time on every search, so frequent tokens go to regexes with few groups and rare
+  // constructs are gathered into a few regexes. `layout` decides how blocks are combined.
+  const blocks = {
+    // Rare constructs that start with punctuation.
+    specialPunctuation: [
+      alt(String.raw`((//).*)`, 'comment.line.double-slash.kql', 'punctuation.definition.comment.kql'),
+      alt(String.raw`((@)(')(?:[^']|'')*(')?)`, 'string.quoted.single.verbatim.kql', 'storage.modifier.verbatim.kql', BEGIN, STOP),
+      alt(String.raw`((@)(")(?:[^"]|"")*(")?)`, 'string.quoted.double.verbatim.kql', 'storage.modifier.verbatim.kql', BEGIN, STOP),
+      alt(String.raw`((\$)(?:left|right|table)\b)`, 'variable.language.kql', 'punctuation.definition.variable.kql'),
+      // ['Column name'] used as a name, not as an index (x['key'] keeps string scopes)
+      alt(
+        String.raw`(?<![\w\])])((\[)\s*(['"])([^'"\n]*)(['"])\s*(\]))`,
+        'meta.name.bracketed.kql', 'punctuation.definition.name.begin.kql', 'punctuation.definition.name.begin.kql',
+        'variable.other.column.kql', 'punctuation.definition.name.end.kql', 'punctuation.definition.name.end.kql',
+      ),
+      token(String.raw`!(?:${trie(NEGATABLE)})(?:(?<=in)~)?(?![\w~-])`, 'keyword.operator.negated.kql'),
+      alt(String.raw`(\.)(${IDENT})`, 'punctuation.accessor.kql', 'variable.other.property.kql'),
+      token(String.raw`\.\d+(?:[eE][+-]?\d+)?(?!\w)`, 'constant.numeric.decimal.kql'),
+      alt(String.raw`(:)\s*(${trie(TYPES)})${END}`, 'punctuation.separator.colon.kql', 'storage.type.kql'),
+    ],
+    // Single-line strings as one match each; only strings that contain a backslash are retokenized (the engine
+    // drops the outer capture's scope there, hence the repeated name) to scope their escape sequences.
+    quotedStrings: [
+      alt(String.raw`((')[^'\\\n]*('))`, 'string.quoted.single.kql', BEGIN, STOP),
+      alt(String.raw`((")[^"\\\n]*("))`, 'string.quoted.double.kql', BEGIN, STOP),
+      alt(String.raw`((')((?:[^'\\\n]|\\.)*)(')?)`, 'string.quoted.single.kql', BEGIN, { name: 'string.quoted.single.kql', patterns: [stringEscape] }, STOP),
+      alt(String.raw`((")((?:[^"\\\n]|\\.)*)(")?)`, 'string.quoted.double.kql', BEGIN, { name: 'string.quoted.double.kql', patterns: [stringEscape] }, STOP),
+    ],
+    // Rare constructs that start with a letter.
+    specialWords: [
+      // h'..' h"..", h@'..' (obfuscated strings)
+      alt(
+        String.raw`(([hH])(@)?(?:(')(?:[^'\\\n]|\\.)*(')?|(")(?:[^"\\\n]|\\.)*(")?))`,
+        'string.quoted.obfuscated.kql', 'storage.modifier.obfuscated.kql', 'storage.modifier.verbatim.kql',
+        BEGIN, STOP, BEGIN, STOP,
+      ),
+      // typed literals datetime(..) timespan(..) guid(..)
+      ...[
+        ['datetime|date', 'constant.numeric.datetime.kql'],
+        ['timespan|time', 'constant.numeric.timespan.kql'],
+        ['guid|uniqueid', 'constant.other.guid.kql'],
+      ].map(([types, scope]) =>
+        alt(
+          String.raw`\b(${types})\s*(\()\s*(?:(null)|([^)\n]*?))\s*(\))`,
+          'storage.type.kql', 'punctuation.section.parens.begin.kql', 'constant.language.null.kql', scope,
+          'punctuation.section.parens.end.kql',
+        ),
+      ),
+      alt(String.raw`\b(render)\s+(${trie(CHART_TYPES)})${END}`, 'keyword.other.operator.kql', 'support.constant.chart.kql'),
+      // kind=inner, hint.strategy=shuffle, flags=U
+      alt(
+        String.raw`\b(${OPTION_NAMES.join('|')})\s*(=)\s*(${IDENT})?`,
+        'keyword.other.option.kql', 'keyword.operator.assignment.kql', 'constant.language.option.kql',
+      ),
+      alt(String.raw`\b(${trie(DEFENDER_FUNCTIONS)})\s*(\()`, 'support.function.defender.kql', PAREN),
+    ],
+    // Lower-case KQL words: operators, keywords, types, constants, built-in functions. Order decides.
+    keywords: [
+      token(String.raw`\b(?:${trie(TABULAR_OPERATORS)})${END}|\b(?:${trie(AMBIGUOUS_OPERATORS)})(?![\w-]|\s*\()`, 'keyword.other.operator.kql'),
+      token(String.raw`\b(?:${trie(STRING_OPERATORS)})${END}|\bmatches\s+regex${END}`, 'keyword.operator.string.kql'),
+      token(String.raw`\bin~?(?![\w~-])`, 'keyword.operator.set.kql'),
+      token(String.raw`\bbetween${END}`, 'keyword.operator.range.kql'),
+      token(String.raw`\b(?:and|or|not)${END}`, 'keyword.operator.logical.kql'),
+      token(String.raw`\b(?:${trie(STATEMENT_WORDS)})${END}`, 'keyword.control.statement.kql'),
+      token(String.raw`\b(?:${trie(CLAUSE_WORDS)})${END}`, 'keyword.other.clause.kql'),
+      alt(String.raw`\b(${trie(TYPES)})\s*(\()`, 'storage.type.kql', PAREN),
+      token(String.raw`\b(?:${trie(RESERVED_TYPES)})${END}`, 'storage.type.kql'),
+      token(String.raw`\b(?:true|false)${END}`, 'constant.language.boolean.kql'),
+      token(String.raw`\bnull${END}`, 'constant.language.null.kql'),
+      // a function name and its `(` in one match (one search instead of two)
+      alt(String.raw`\b(${trie(AGGREGATIONS)})\s*(\()`, 'support.function.aggregation.kql', PAREN),
+      alt(String.raw`\b(${trie(SCALAR_FUNCTIONS)})\s*(\()`, 'support.function.kql', PAREN),
+      alt(String.raw`\b(${trie(PLUGINS)})\s*(\()`, 'support.function.plugin.kql', PAREN),
+    ],
+    // (no \b: a digit inside a word is never reached, the whole word is matched from its start)
+    numbers: [
+      alt(
+        String.raw`(?=\d)(?:((?:\d+(?:\.\d+)?(?:${trie(TIMESPAN_UNITS)}))+)(?!\w)|(0[xX][0-9A-Fa-f]+)(?!\w)|(\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)(?!\w)|(\d+)(?!\w)|(\d+[A-Za-z_]\w*))`,
+        'constant.numeric.timespan.kql', 'constant.numeric.hex.kql', 'constant.numeric.decimal.kql',
+        'constant.numeric.integer.kql', 'variable.other.column.kql', // e.g. 5Minutebin
+      ),
+    ],
+    tables: [token(String.raw`\b(?:${trie(tables)})${END}`, 'support.class.table.defender.kql')],
+    functionCall: [alt(String.raw`\b(${IDENT}+)\s*(\()`, 'entity.name.function.kql', PAREN)],
+    // an identifier and the `,` `)` or `=` right after it in one match
+    identifier: [
+      alt(
+        String.raw`(${IDENT}+)(?:\s*(?:(,)|(\))|(=)(?![=~])))?`,
+        'variable.other.column.kql', 'punctuation.separator.comma.kql', 'punctuation.section.parens.end.kql',
+        'keyword.operator.assignment.kql',
+      ),
+    ],
+    punctuation: [
+      token(String.raw`,`, 'punctuation.separator.comma.kql'),
+      // `|` and the tabular operator after it in one match (`render` has its own rule, for the chart type)
+      alt(
+        String.raw`(\|)(?:\s*(?:(${trie(TABULAR_OPERATORS.filter((w) => w !== 'render'))})${END}|(${trie(AMBIGUOUS_OPERATORS)})(?![\w-]|\s*\()))?`,
+        'punctuation.separator.pipe.kql', 'keyword.other.operator.kql', 'keyword.other.operator.kql',
+      ),
+      token(String.raw`\(`, 'punctuation.section.parens.begin.kql'),
+      token(String.raw`\)`, 'punctuation.section.parens.end.kql'),
+      token(String.raw`==|!=|<>|<=|>=|=~|!~|<|>`, 'keyword.operator.comparison.kql'),
+      token(String.raw`=`, 'keyword.operator.assignment.kql'),
+      token(String.raw`;`, 'punctuation.terminator.statement.kql'),
+      token(String.raw`\.\.`, 'keyword.operator.range.kql'),
+      token(String.raw`\.`, 'punctuation.accessor.kql'),
+      token(String.raw`[-+*/%]`, 'keyword.operator.arithmetic.kql'),
+      token(String.raw`\[`, 'punctuation.section.brackets.begin.kql'),
+      token(String.raw`\]`, 'punctuation.section.brackets.end.kql'),
+      token(String.raw`\{`, 'punctuation.section.braces.begin.kql'),
+      token(String.raw`\}`, 'punctuation.section.braces.end.kql'),
+      token(String.raw`:`, 'punctuation.separator.colon.kql'),
+      token(String.raw`!`, 'keyword.operator.logical.kql'),
+    ],
+  };
+
   const repository = {
     comment: {
       name: 'comment.line.double-slash.kql',
       match: '(//).*',
       captures: { 1: { name: 'punctuation.definition.comment.kql' } },
     },
-    strings: {
-      patterns: [
-        { include: '#string-multiline' },
-        { include: '#string-obfuscated' },
-        { include: '#string-verbatim' },
-        { include: '#string-quoted' },
-      ],
-    },
     'string-multiline': {
       name: 'string.quoted.triple.kql',
-      begin: '(?<![\\w])([hH])?(```)',
+      begin: '(?:\\b([hH]))?(```)',
       beginCaptures: {
         1: { name: 'storage.modifier.obfuscated.kql' },
-        2: { name: 'punctuation.definition.string.begin.kql' },
+        2: { name: BEGIN },
       },
       end: '```',
-      endCaptures: { 0: { name: 'punctuation.definition.string.end.kql' } },
+      endCaptures: { 0: { name: STOP } },
     },
-    'string-obfuscated': {
-      patterns: [
-        {
-          name: 'string.quoted.single.obfuscated.kql',
-          begin: "(?<![\\w])([hH])(@)?(')",
-          beginCaptures: {
-            1: { name: 'storage.modifier.obfuscated.kql' },
-            2: { name: 'storage.modifier.verbatim.kql' },
-            3: { name: 'punctuation.definition.string.begin.kql' },
-          },
-          end: "(')|$",
-          endCaptures: { 1: { name: 'punctuation.definition.string.end.kql' } },
-          patterns: [stringEscape],
-        },
-        {
-          name: 'string.quoted.double.obfuscated.kql',
-          begin: '(?<![\\w])([hH])(@)?(")',
-          beginCaptures: {
-            1: { name: 'storage.modifier.obfuscated.kql' },
-            2: { name: 'storage.modifier.verbatim.kql' },
-            3: { name: 'punctuation.definition.string.begin.kql' },
-          },
-          end: '(")|$',
-          endCaptures: { 1: { name: 'punctuation.definition.string.end.kql' } },
-          patterns: [stringEscape],
-        },
-      ],
+    'string-single': {
+      name: 'string.quoted.single.kql',
+      begin: "'",
+      beginCaptures: { 0: { name: BEGIN } },
+      end: "(')|$",
+      endCaptures: { 1: { name: STOP } },
+      patterns: [stringEscape],
     },
-    'string-verbatim': {
-      patterns: [
-        {
-          name: 'string.quoted.single.verbatim.kql',
-          match: "(@)(')((?:[^']|'')*)(')?",
-          captures: {
-            1: { name: 'storage.modifier.verbatim.kql' },
-            2: { name: 'punctuation.definition.string.begin.kql' },
-            4: { name: 'punctuation.definition.string.end.kql' },
-          },
-        },
-        {
-          name: 'string.quoted.double.verbatim.kql',
-          match: '(@)(")((?:[^"]|"")*)(")?',
-          captures: {
-            1: { name: 'storage.modifier.verbatim.kql' },
-            2: { name: 'punctuation.definition.string.begin.kql' },
-            4: { name: 'punctuation.definition.string.end.kql' },
-          },
-        },
-      ],
-    },
-    'string-quoted': {
-      patterns: [
-        {
-          name: 'string.quoted.single.kql',
-          begin: "'",
-          beginCaptures: { 0: { name: 'punctuation.definition.string.begin.kql' } },
-          end: "(')|$",
-          endCaptures: { 1: { name: 'punctuation.definition.string.end.kql' } },
-          patterns: [stringEscape],
-        },
-        {
-          name: 'string.quoted.double.kql',
-          begin: '"',
-          beginCaptures: { 0: { name: 'punctuation.definition.string.begin.kql' } },
-          end: '(")|$',
-          endCaptures: { 1: { name: 'punctuation.definition.string.end.kql' } },
-          patterns: [stringEscape],
-        },
-      ],
+    'string-double': {
+      name: 'string.quoted.double.kql',
+      begin: '"',
+      beginCaptures: { 0: { name: BEGIN } },
+      end: '(")|$',
+      endCaptures: { 1: { name: STOP } },
+      patterns: [stringEscape],
     },
     let: {
-      patterns: [
-        {
-          // let f = (a:string, T:(*)) { ... };   let v = view () { ... };
-          name: 'meta.let.function.kql',
-          begin: String.raw`(?<![\w-])(let)\s+(${IDENT}|${BRACKETED})\s*(=)\s*(?:(view)\s*)?(?=\(\s*(?:\)|${IDENT}\s*:))`,
-          beginCaptures: {
-            1: { name: 'keyword.control.let.kql' },
-            2: { name: 'entity.name.function.kql' },
-            3: { name: 'keyword.operator.assignment.kql' },
-            4: { name: 'keyword.control.view.kql' },
-          },
-          end: ';',
-          endCaptures: { 0: { name: 'punctuation.terminator.statement.kql' } },
-          patterns: [{ include: '#lambda-parameters' }, { include: '$self' }],
-        },
-        {
-          name: 'meta.let.kql',
-          begin: String.raw`(?<![\w-])(let)\s+(${IDENT}|${BRACKETED})\s*(=)`,
-          beginCaptures: {
-            1: { name: 'keyword.control.let.kql' },
-            2: { name: 'entity.name.variable.kql' },
-            3: { name: 'keyword.operator.assignment.kql' },
-          },
-          end: ';',
-          endCaptures: { 0: { name: 'punctuation.terminator.statement.kql' } },
-          patterns: [{ include: '$self' }],
-        },
-      ],
+      // let x = ...;   let f = (a:string, T:(*)) { ... };   let v = view () { ... };   let ['a b'] = ...;
+      name: 'meta.let.kql',
+      begin: String.raw`\b(let)\s+(?:(${IDENT}|${BRACKETED})(?=\s*=\s*(?:view\s*)?\(\s*(?:\)|${IDENT}\s*:))|(${IDENT}|${BRACKETED}))\s*(=)`,
+      beginCaptures: {
+        1: { name: 'keyword.control.let.kql' },
+        2: { name: 'entity.name.function.kql' },
+        3: { name: 'entity.name.variable.kql' },
+        4: { name: 'keyword.operator.assignment.kql' },
+      },
+      end: ';',
+      endCaptures: { 0: { name: 'punctuation.terminator.statement.kql' } },
+      patterns: [{ include: '#lambda-parameters' }, { include: '$self' }],
     },
     'lambda-parameters': {
       name: 'meta.parameters.kql',
-      begin: String.raw`\G\s*(\()`,
-      beginCaptures: { 1: { name: 'punctuation.section.parameters.begin.kql' } },
+      begin: String.raw`\G\s*(?:(view)\s*)?(\()(?=\s*(?:\)|${IDENT}\s*:))`,
+      beginCaptures: {
+        1: { name: 'keyword.control.view.kql' },
+        2: { name: 'punctuation.section.parameters.begin.kql' },
+      },
       end: String.raw`\)`,
       endCaptures: { 0: { name: 'punctuation.section.parameters.end.kql' } },
       patterns: [
@@ -326,199 +447,22 @@ export function generate(tables) {
       endCaptures: { 0: { name: 'punctuation.section.parens.end.kql' } },
       patterns: [{ match: String.raw`\*`, name: 'keyword.operator.wildcard.kql' }, { include: '$self' }],
     },
-    'typed-literals': {
-      patterns: [
-        {
-          name: 'meta.literal.datetime.kql',
-          match: String.raw`(?<![\w-])(datetime|date)\s*(\()\s*(null)?([^)\n]*?)\s*(\))`,
-          captures: {
-            1: { name: 'storage.type.kql' },
-            2: { name: 'punctuation.section.parens.begin.kql' },
-            3: { name: 'constant.language.null.kql' },
-            4: { name: 'constant.numeric.datetime.kql' },
-            5: { name: 'punctuation.section.parens.end.kql' },
-          },
-        },
-        {
-          name: 'meta.literal.timespan.kql',
-          match: String.raw`(?<![\w-])(timespan|time)\s*(\()\s*(null)?([^)\n]*?)\s*(\))`,
-          captures: {
-            1: { name: 'storage.type.kql' },
-            2: { name: 'punctuation.section.parens.begin.kql' },
-            3: { name: 'constant.language.null.kql' },
-            4: { name: 'constant.numeric.timespan.kql' },
-            5: { name: 'punctuation.section.parens.end.kql' },
-          },
-        },
-        {
-          name: 'meta.literal.guid.kql',
-          match: String.raw`(?<![\w-])(guid|uniqueid)\s*(\()\s*(null)?([^)\n]*?)\s*(\))`,
-          captures: {
-            1: { name: 'storage.type.kql' },
-            2: { name: 'punctuation.section.parens.begin.kql' },
-            3: { name: 'constant.language.null.kql' },
-            4: { name: 'constant.other.guid.kql' },
-            5: { name: 'punctuation.section.parens.end.kql' },
-          },
-        },
-        {
-          name: 'meta.literal.dynamic.kql',
-          begin: String.raw`(?<![\w-])(dynamic)\s*(\()`,
-          beginCaptures: {
-            1: { name: 'storage.type.kql' },
-            2: { name: 'punctuation.section.parens.begin.kql' },
-          },
-          end: String.raw`\)`,
-          endCaptures: { 0: { name: 'punctuation.section.parens.end.kql' } },
-          patterns: [
-            { include: '#comment' },
-            { include: '#strings' },
-            { include: '#numbers' },
-            { include: '#constants' },
-            { match: String.raw`\{`, name: 'punctuation.section.braces.begin.kql' },
-            { match: String.raw`\}`, name: 'punctuation.section.braces.end.kql' },
-            { match: String.raw`\[`, name: 'punctuation.section.brackets.begin.kql' },
-            { match: String.raw`\]`, name: 'punctuation.section.brackets.end.kql' },
-            { match: ',', name: 'punctuation.separator.comma.kql' },
-            { match: ':', name: 'punctuation.separator.colon.kql' },
-            { include: '$self' },
-          ],
-        },
-      ],
-    },
-    render: {
-      match: String.raw`(?<![\w-])(render)\s+(${alt(CHART_TYPES)})(?![\w-])`,
-      captures: {
-        1: { name: 'keyword.other.operator.kql' },
-        2: { name: 'support.constant.chart.kql' },
-      },
-    },
-    options: {
-      match: String.raw`(?<![\w-])(${OPTION_NAMES.join('|')})\s*(=)\s*(${IDENT})?`,
-      captures: {
-        1: { name: 'keyword.other.option.kql' },
-        2: { name: 'keyword.operator.assignment.kql' },
-        3: { name: 'constant.language.option.kql' },
-      },
-    },
-    'variable-language': {
-      match: String.raw`(\$)(?:left|right|table)\b`,
-      name: 'variable.language.kql',
-      captures: { 1: { name: 'punctuation.definition.variable.kql' } },
-    },
-    'bracketed-name': {
-      // ['Column name'] / ["Column name"] used as a name (not an index: `x['key']` keeps string scopes)
-      name: 'meta.name.bracketed.kql',
-      match: String.raw`(?<![\w\])])(\[)\s*(?:(')([^'\n]*)(')|(")([^"\n]*)("))\s*(\])`,
-      captures: {
-        1: { name: 'punctuation.definition.name.begin.kql' },
-        2: { name: 'punctuation.definition.name.begin.kql' },
-        3: { name: 'variable.other.column.kql' },
-        4: { name: 'punctuation.definition.name.end.kql' },
-        5: { name: 'punctuation.definition.name.begin.kql' },
-        6: { name: 'variable.other.column.kql' },
-        7: { name: 'punctuation.definition.name.end.kql' },
-        8: { name: 'punctuation.definition.name.end.kql' },
-      },
-    },
-    numbers: {
-      patterns: [
-        {
-          name: 'constant.numeric.timespan.kql',
-          match: String.raw`(?<!\w)(?:\d+(?:\.\d+)?(?:${TIMESPAN_UNITS.join('|')}))+(?!\w)`,
-        },
-        { name: 'constant.numeric.hex.kql', match: String.raw`(?<!\w)0[xX][0-9A-Fa-f]+(?!\w)` },
-        {
-          name: 'constant.numeric.decimal.kql',
-          match: String.raw`(?<!\w)(?:\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|(?<!\.)\.\d+(?:[eE][+-]?\d+)?)(?!\w)`,
-        },
-        { name: 'constant.numeric.integer.kql', match: String.raw`(?<!\w)\d+(?!\w)` },
-      ],
-    },
-    constants: {
-      patterns: [
-        { name: 'constant.language.boolean.kql', match: String.raw`(?<![\w-])(?:true|false)(?![\w-])` },
-        { name: 'constant.language.null.kql', match: String.raw`(?<![\w-])null(?![\w-])` },
-      ],
-    },
-    'word-operators': {
-      patterns: [
-        {
-          name: 'keyword.operator.string.kql',
-          match: String.raw`(?<![\w-])(?:!?(?:has|contains|startswith|endswith|hasprefix|hassuffix)(?:_cs)?|has_any|has_all|like|notlike|likecs|notlikecs|contains_cs|matches\s+regex)(?![\w-])`,
-        },
-        { name: 'keyword.operator.set.kql', match: String.raw`(?<![\w-])!?in~?(?![\w~-])` },
-        { name: 'keyword.operator.range.kql', match: String.raw`(?<![\w-])!?between(?![\w-])` },
-        { name: 'keyword.operator.logical.kql', match: String.raw`(?<![\w-])(?:and|or|not)(?![\w-])` },
-      ],
-    },
-    keywords: {
-      patterns: [
-        { name: 'keyword.other.operator.kql', match: word(TABULAR_OPERATORS) },
-        { name: 'keyword.other.operator.kql', match: String.raw`(?<![\w-])(?:${alt(AMBIGUOUS_OPERATORS)})(?![\w-]|\s*\()` },
-        { name: 'keyword.control.statement.kql', match: word(STATEMENT_WORDS) },
-        { name: 'keyword.other.clause.kql', match: word(CLAUSE_WORDS) },
-      ],
-    },
-    types: {
-      patterns: [
-        {
-          match: String.raw`(:)\s*(${alt(TYPES)})(?![\w-])`,
-          captures: {
-            1: { name: 'punctuation.separator.colon.kql' },
-            2: { name: 'storage.type.kql' },
-          },
-        },
-        { name: 'storage.type.kql', match: word(RESERVED_TYPES) },
-        { name: 'storage.type.kql', match: String.raw`(?<![\w-])(?:${alt(TYPES)})(?=\s*\()` },
-      ],
-    },
-    functions: {
-      patterns: [
-        {
-          name: 'support.function.aggregation.kql',
-          match: String.raw`(?<![\w-])(?:${alt(AGGREGATIONS)})(?=\s*\()`,
-        },
-        { name: 'support.function.kql', match: String.raw`(?<![\w-])(?:${alt(SCALAR_FUNCTIONS)})(?=\s*\()` },
-        { name: 'support.function.plugin.kql', match: String.raw`(?<![\w-])(?:${alt(PLUGINS)})(?=\s*\()` },
-        { name: 'support.function.defender.kql', match: String.raw`(?<![\w-])(?:${alt(DEFENDER_FUNCTIONS)})(?=\s*\()` },
-        { name: 'entity.name.function.kql', match: String.raw`(?<![\w-])${IDENT}(?=\s*\()` },
-      ],
-    },
-    tables: {
-      name: 'support.class.table.defender.kql',
-      match: String.raw`(?<![\w-])(?:${alt(tables)})(?![\w-])`,
-    },
-    'member-access': {
-      match: String.raw`(\.)(${IDENT})`,
-      captures: {
-        1: { name: 'punctuation.accessor.kql' },
-        2: { name: 'variable.other.property.kql' },
-      },
-    },
-    identifiers: { name: 'variable.other.column.kql', match: String.raw`[A-Za-z_]\w*|\d+[A-Za-z_]\w*` },
-    punctuation: {
-      match: String.raw`(==|!=|<>|<=|>=|=~|!~|<|>)|(=)|(\.\.)|(\+|-|\*|/|%)|(,)|(;)|(\()|(\))|(\[)|(\])|(\{)|(\})|(\|)|(\.)|(:)|(!)`,
-      captures: {
-        1: { name: 'keyword.operator.comparison.kql' },
-        2: { name: 'keyword.operator.assignment.kql' },
-        3: { name: 'keyword.operator.range.kql' },
-        4: { name: 'keyword.operator.arithmetic.kql' },
-        5: { name: 'punctuation.separator.comma.kql' },
-        6: { name: 'punctuation.terminator.statement.kql' },
-        7: { name: 'punctuation.section.parens.begin.kql' },
-        8: { name: 'punctuation.section.parens.end.kql' },
-        9: { name: 'punctuation.section.brackets.begin.kql' },
-        10: { name: 'punctuation.section.brackets.end.kql' },
-        11: { name: 'punctuation.section.braces.begin.kql' },
-        12: { name: 'punctuation.section.braces.end.kql' },
-        13: { name: 'punctuation.separator.pipe.kql' },
-        14: { name: 'punctuation.accessor.kql' },
-        15: { name: 'punctuation.separator.colon.kql' },
-        16: { name: 'keyword.operator.logical.kql' },
-      },
-    },
   };
+
+  const patterns = [];
+  for (const entry of layout) {
+    if (typeof entry === 'string') {
+      patterns.push({ include: `#${entry}` });
+      continue;
+    }
+    const name = entry.join('-').replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    const alternatives = entry.flatMap((b) => {
+      if (!blocks[b]) throw new Error(`unknown block ${b}`);
+      return blocks[b];
+    });
+    repository[name] = combine(alternatives);
+    patterns.push({ include: `#${name}` });
+  }
 
   return {
     $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
@@ -526,29 +470,21 @@ export function generate(tables) {
     scopeName: 'source.kql',
     fileTypes: ['kql', 'csl'],
     comment: 'GENERATED by scripts/gen-grammar.mjs from its word lists and syntaxes/defender-tables.json. Do not edit by hand.',
-    patterns: [
-      { include: '#comment' },
-      { include: '#strings' },
-      { include: '#let' },
-      { include: '#typed-literals' },
-      { include: '#render' },
-      { include: '#options' },
-      { include: '#variable-language' },
-      { include: '#bracketed-name' },
-      { include: '#numbers' },
-      { include: '#word-operators' },
-      { include: '#keywords' },
-      { include: '#types' },
-      { include: '#constants' },
-      { include: '#functions' },
-      { include: '#tables' },
-      { include: '#member-access' },
-      { include: '#identifiers' },
-      { include: '#punctuation' },
-    ],
+    patterns,
     repository,
   };
 }
+
+export const LAYOUTS = {
+  L1: ['let', 'string-multiline', 'string-single', 'string-double', ['specialPunctuation'], ['specialWords'], ['keywords'], ['numbers'], ['tables'], ['functionCall'], ['identifier'], ['punctuation']],
+  L2: ['let', 'string-multiline', 'string-single', 'string-double', ['specialPunctuation'], ['specialWords'], ['keywords'], ['numbers'], ['tables', 'functionCall', 'identifier'], ['punctuation']],
+  L3: ['let', 'string-multiline', 'string-single', 'string-double', ['specialPunctuation'], ['specialWords'], ['keywords'], ['numbers', 'tables', 'functionCall', 'identifier'], ['punctuation']],
+  L4: ['let', 'string-multiline', 'string-single', 'string-double', ['specialPunctuation'], ['specialWords', 'keywords'], ['numbers', 'tables', 'functionCall', 'identifier'], ['punctuation']],
+  L5: ['let', 'string-multiline', 'string-single', 'string-double', ['specialPunctuation', 'punctuation'], ['specialWords', 'keywords'], ['numbers', 'tables', 'functionCall', 'identifier']],
+  L6: ['let', 'string-multiline', ['specialPunctuation', 'quotedStrings'], ['specialWords'], ['keywords'], ['numbers', 'tables', 'functionCall', 'identifier'], ['punctuation']],
+  L7: ['let', 'string-multiline', ['specialPunctuation', 'quotedStrings'], ['specialWords', 'keywords'], ['numbers', 'tables', 'functionCall', 'identifier'], ['punctuation']],
+};
+const DEFAULT_LAYOUT = LAYOUTS.L6;
 
 export function render(grammar) {
   return JSON.stringify(grammar, null, 2) + '\n';

@@ -36,14 +36,15 @@ function getOnigLib(): Promise<vsctm.IOnigLib> {
   return onigLib;
 }
 
-/** Loads a grammar file (JSON) into a fresh registry; the grammar's own scopeName is used. */
-export async function loadGrammar(grammarPath: string): Promise<vsctm.IGrammar> {
+/** Loads a grammar file (JSON) into a fresh registry (optionally with a theme); its own scopeName is used. */
+export async function loadGrammar(grammarPath: string, theme?: vsctm.IRawTheme): Promise<vsctm.IGrammar> {
   const raw = fs.readFileSync(grammarPath, 'utf8');
   const json = JSON.parse(raw) as { scopeName: string };
   const registry = new vsctm.Registry({
     onigLib: getOnigLib(),
     loadGrammar: async (scopeName) =>
       scopeName === json.scopeName ? vsctm.parseRawGrammar(raw, grammarPath) : null,
+    ...(theme ? { theme } : {}),
   });
   const grammar = await registry.loadGrammar(json.scopeName);
   if (!grammar) throw new Error(`could not load grammar ${grammarPath}`);
