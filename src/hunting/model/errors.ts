@@ -181,7 +181,8 @@ export function classifyHuntingError(err: unknown, query: string, now: number): 
         ...base,
         kind: 'syntax',
         title: 'Syntax error',
-        message: err.details?.messages.find((m) => PARSED_AT.test(m)) ?? err.message,
+        // The service's position is relative to the query; the editor position replaces it.
+        message: (err.details?.messages.find((m) => PARSED_AT.test(m)) ?? err.message).replace(/\s+on line \[\d+,\d+\]/, ''),
         position,
       };
     }

@@ -84,12 +84,26 @@ function persist(): void {
 
 // ---------------------------------------------------------------- header
 
+const measureCanvas = document.createElement('canvas').getContext('2d');
+
+/** Column widths from the header and the longest value among the first rows, measured in the grid's fonts. */
 function measureWidths(): number[] {
   const sample = rows.slice(0, 200);
+  const cellFont = getComputedStyle(grid).font;
+  const headFont = `600 ${getComputedStyle(document.body).font}`;
+  const width = (text: string, font: string) => {
+    if (!measureCanvas) return text.length * 8;
+    measureCanvas.font = font;
+    return measureCanvas.measureText(text).width;
+  };
   return columns.map((c, i) => {
-    let chars = c.name.length + 4 + Math.min(c.type.length, 8);
-    for (const r of sample) chars = Math.max(chars, Math.min(60, displayText(r[i] ?? null, c.kind).length));
-    return Math.round(Math.min(440, Math.max(64, chars * 7.2 + 16)));
+    let longest = '';
+    for (const r of sample) {
+      const t = displayText(r[i] ?? null, c.kind);
+      if (t.length > longest.length) longest = t.slice(0, 60);
+    }
+    const head = width(c.name, headFont) + width(c.type, getComputedStyle(document.body).font) * 0.85 + 30;
+    return Math.round(Math.min(440, Math.max(64, head, width(longest, cellFont) + 16)));
   });
 }
 
