@@ -16,7 +16,8 @@ export function registerCommand(
     try {
       return await handler(...args);
     } catch (err) {
-      await reportCommandError(id, err, log);
+      // Not awaited: the command finishes now; the message's buttons act whenever the user clicks them.
+      void reportCommandError(id, err, log);
       return undefined;
     }
   });
