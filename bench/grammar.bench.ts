@@ -18,6 +18,7 @@
 import * as vsctm from 'vscode-textmate';
 import { DARK_PLUS } from '../test/unit/grammar/theme';
 import {
+  CORPUS_DIR,
   KUSKUS_GRAMMAR_PATH,
   OUR_GRAMMAR_PATH,
   loadGrammar,
@@ -105,6 +106,10 @@ function printTable(rows: string[][]): void {
 }
 
 async function main(): Promise<void> {
+  if (docs.length === 0) {
+    console.log(`grammar bench: corpus not found at ${CORPUS_DIR} (set DTM_KQL_CORPUS); skipped`);
+    return;
+  }
   // Warm the JavaScript engine on throwaway instances, so that neither measured cold pass pays for JIT warm-up.
   for (const g of GRAMMARS) {
     for (const { mode } of MODES) tokenizeCorpus(await loadGrammar(g.path, mode === 'tokenizeLine2' ? DARK_PLUS : undefined), mode);

@@ -235,9 +235,8 @@ function combine(alternatives, prefix = '') {
   return { match: `${prefix}(?:${alternatives.map((a) => a.re).join('|')})`, captures };
 }
 
-export function generate(tables, layout = DEFAULT_LAYOUT) {
+export function generate(tables, layout = LAYOUT) {
   const END = String.raw`(?![\w-])`; // end of a word (KQL operator names contain `-`)
-  const CALL = String.raw`(?=\s*\()`; // a function call follows
   const STRING_OPERATORS = [
     ...['has', 'contains', 'startswith', 'endswith', 'hasprefix', 'hassuffix'].flatMap((w) => [w, w + '_cs']),
     'has_any', 'has_all', 'like', 'notlike', 'likecs', 'notlikecs',
@@ -261,8 +260,8 @@ export function generate(tables, layout = DEFAULT_LAYOUT) {
     // Rare constructs that start with punctuation.
     specialPunctuation: [
       alt(String.raw`((//).*)`, 'comment.line.double-slash.kql', 'punctuation.definition.comment.kql'),
-      alt(String.raw`((@)(')(?:[^']|'')*(')?)`, 'string.quoted.single.verbatim.kql', 'storage.modifier.verbatim.kql', BEGIN, STOP),
-      alt(String.raw`((@)(")(?:[^"]|"")*(")?)`, 'string.quoted.double.verbatim.kql', 'storage.modifier.verbatim.kql', BEGIN, STOP),
+      alt(String.raw`((@)(')(?:[^'\n]|'')*(')?)`, 'string.quoted.single.verbatim.kql', 'storage.modifier.verbatim.kql', BEGIN, STOP),
+      alt(String.raw`((@)(")(?:[^"\n]|"")*(")?)`, 'string.quoted.double.verbatim.kql', 'storage.modifier.verbatim.kql', BEGIN, STOP),
       alt(String.raw`((\$)(?:left|right|table)\b)`, 'variable.language.kql', 'punctuation.definition.variable.kql'),
       // ['Column name'] used as a name, not as an index (x['key'] keeps string scopes)
       alt(
@@ -285,11 +284,20 @@ export function generate(tables, layout = DEFAULT_LAYOUT) {
     ],
     // Rare constructs that start with a letter.
     specialWords: [
-      // h'..' h"..", h@'..' (obfuscated strings)
-      alt(
-        String.raw`(([hH])(@)?(?:(')(?:[^'\\\n]|\\.)*(')?|(")(?:[^"\\\n]|\\.)*(")?))`,
-        'string.quoted.obfuscated.kql', 'storage.modifier.obfuscated.kql', 'storage.modifier.verbatim.kql',
-        BEGIN, STOP, BEGIN, STOP,
+      // obfuscated strings h'..' h"..", verbatim h@'..' h@".." (escape sequences inside are not scoped apart)
+      ...[
+        [String.raw`(')(?:[^'\\\n]|\\.)*(')?`, 'single', ''],
+        [String.raw`(")(?:[^"\\\n]|\\.)*(")?`, 'double', ''],
+        [String.raw`(')(?:[^'\n]|'')*(')?`, 'single', '@'],
+        [String.raw`(")(?:[^"\n]|"")*(")?`, 'double', '@'],
+      ].map(([body, quote, at]) =>
+        at
+          ? alt(
+              String.raw`(\b([hH])(@)${body})`,
+              `string.quoted.${quote}.obfuscated.kql`, 'storage.modifier.obfuscated.kql', 'storage.modifier.verbatim.kql',
+              BEGIN, STOP,
+            )
+          : alt(String.raw`(\b([hH])${body})`, `string.quoted.${quote}.obfuscated.kql`, 'storage.modifier.obfuscated.kql', BEGIN, STOP),
       ),
       // typed literals datetime(..) timespan(..) guid(..)
       ...[
@@ -387,22 +395,6 @@ export function generate(tables, layout = DEFAULT_LAYOUT) {
       end: '```',
       endCaptures: { 0: { name: STOP } },
     },
-    'string-single': {
-      name: 'string.quoted.single.kql',
-      begin: "'",
-      beginCaptures: { 0: { name: BEGIN } },
-      end: "(')|$",
-      endCaptures: { 1: { name: STOP } },
-      patterns: [stringEscape],
-    },
-    'string-double': {
-      name: 'string.quoted.double.kql',
-      begin: '"',
-      beginCaptures: { 0: { name: BEGIN } },
-      end: '(")|$',
-      endCaptures: { 1: { name: STOP } },
-      patterns: [stringEscape],
-    },
     let: {
       // let x = ...;   let f = (a:string, T:(*)) { ... };   let v = view () { ... };   let ['a b'] = ...;
       name: 'meta.let.kql',
@@ -475,16 +467,22 @@ export function generate(tables, layout = DEFAULT_LAYOUT) {
   };
 }
 
-export const LAYOUTS = {
-  L1: ['let', 'string-multiline', 'string-single', 'string-double', ['specialPunctuation'], ['specialWords'], ['keywords'], ['numbers'], ['tables'], ['functionCall'], ['identifier'], ['punctuation']],
-  L2: ['let', 'string-multiline', 'string-single', 'string-double', ['specialPunctuation'], ['specialWords'], ['keywords'], ['numbers'], ['tables', 'functionCall', 'identifier'], ['punctuation']],
-  L3: ['let', 'string-multiline', 'string-single', 'string-double', ['specialPunctuation'], ['specialWords'], ['keywords'], ['numbers', 'tables', 'functionCall', 'identifier'], ['punctuation']],
-  L4: ['let', 'string-multiline', 'string-single', 'string-double', ['specialPunctuation'], ['specialWords', 'keywords'], ['numbers', 'tables', 'functionCall', 'identifier'], ['punctuation']],
-  L5: ['let', 'string-multiline', 'string-single', 'string-double', ['specialPunctuation', 'punctuation'], ['specialWords', 'keywords'], ['numbers', 'tables', 'functionCall', 'identifier']],
-  L6: ['let', 'string-multiline', ['specialPunctuation', 'quotedStrings'], ['specialWords'], ['keywords'], ['numbers', 'tables', 'functionCall', 'identifier'], ['punctuation']],
-  L7: ['let', 'string-multiline', ['specialPunctuation', 'quotedStrings'], ['specialWords', 'keywords'], ['numbers', 'tables', 'functionCall', 'identifier'], ['punctuation']],
-};
-const DEFAULT_LAYOUT = LAYOUTS.L6;
+/**
+ * Root rule list. Each array becomes one combined `match` rule. Measured alternatives (bench/grammar.bench.ts and
+ * per-scanner micro-benchmarks): one rule per construct (about 25 regexes) was 0.85x kuskus's speed; every regex in
+ * the list costs time on each search, and capture groups cost time when their regex matches, so rare constructs
+ * share rules, frequent tokens get rules with few groups, and frequent neighbours (`| where`, `f(`, `x,`) are
+ * matched together. `let` and multi-line strings need begin/end rules.
+ */
+const LAYOUT = [
+  'let',
+  'string-multiline',
+  ['specialPunctuation', 'quotedStrings'],
+  ['specialWords'],
+  ['keywords'],
+  ['numbers', 'tables', 'functionCall', 'identifier'],
+  ['punctuation'],
+];
 
 export function render(grammar) {
   return JSON.stringify(grammar, null, 2) + '\n';

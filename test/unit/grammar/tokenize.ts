@@ -12,7 +12,8 @@ import * as vsctm from 'vscode-textmate';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const OUR_GRAMMAR_PATH = path.join(REPO_ROOT, 'syntaxes', 'kql.tmLanguage.json');
 export const KUSKUS_GRAMMAR_PATH = path.join(REPO_ROOT, 'node_modules', 'tm-grammars', 'grammars', 'kusto.json');
-export const CORPUS_DIR = process.env.KQL_CORPUS_DIR ?? path.resolve(REPO_ROOT, '..', 'shared', 'kql-corpus');
+/** The shared corpus of real hunting queries (as in test/unit/kql/corpus.ts; DTM_KQL_CORPUS overrides). */
+export const CORPUS_DIR = process.env.DTM_KQL_CORPUS ?? path.resolve(REPO_ROOT, '..', 'shared', 'kql-corpus');
 
 export interface Token {
   text: string;
@@ -80,8 +81,9 @@ export function tokenize(grammar: vsctm.IGrammar, text: string): Token[] {
   return tokenizeLines(grammar, text).flat();
 }
 
-/** Reads the corpus: every *.kql file, sorted by name. */
+/** Reads the corpus: every *.kql file, sorted by name (none if the folder is missing). */
 export function readCorpus(dir = CORPUS_DIR): { name: string; text: string }[] {
+  if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.kql'))
