@@ -141,9 +141,10 @@ export function buildGetSchemaQuery(tableNames: readonly string[]): string {
   return ['union isfuzzy=true', legs.join(',\n'), '| project TableName, ColumnName, ColumnType, DataType'].join('\n');
 }
 
-/** The query for one table, used when the tenant refuses the union. */
+/** The query for one table, used when the tenant refuses the union: plain `getschema`, no union needed. */
 export function buildSingleTableSchemaQuery(table: string): string {
-  return buildGetSchemaQuery([table]);
+  if (!/^[A-Za-z_]\w*$/.test(table)) throw new Error(`bad table name ${JSON.stringify(table)}`);
+  return `${table} | getschema | project TableName = "${table}", ColumnName, ColumnType, DataType`;
 }
 
 export interface SchemaRefreshResult {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import {
   applyGetSchemaRows,
   buildGetSchemaQuery,
+  buildSingleTableSchemaQuery,
   DEPRECATED_TABLES,
   findTable,
   normalizeKqlType,
@@ -84,6 +85,8 @@ describe('kql/schema', () => {
     assert.match(q, /\| project TableName, ColumnName, ColumnType, DataType$/);
     assert.throws(() => buildGetSchemaQuery(['Bad"Name']), /bad table name/);
     assert.throws(() => buildGetSchemaQuery([]), /no tables/);
+    assert.strictEqual(buildSingleTableSchemaQuery('DeviceInfo'), 'DeviceInfo | getschema | project TableName = "DeviceInfo", ColumnName, ColumnType, DataType');
+    assert.throws(() => buildSingleTableSchemaQuery('x y'), /bad table name/);
   });
 
   it('applies getschema rows: replaces the tables that came back, keeps the rest, adds new ones', () => {
@@ -140,9 +143,9 @@ describe('kql/schema refresh', () => {
     const r = await refreshSchema(
       base,
       async (q) => {
-        if (q.includes('(A |') && q.includes('(B |')) throw new QueryError('semantic error');
-        if (q.includes('(C |')) throw new QueryError('no such table');
-        return { results: rowsFor(/\((\w) \|/.exec(q)![1]!) };
+        if (q.startsWith('union')) throw new QueryError('semantic error');
+        if (q.startsWith('C |')) throw new QueryError('no such table');
+        return { results: rowsFor(/^(\w) \|/.exec(q)![1]!) };
       },
       { canRetryPerTable: (e) => e instanceof QueryError, onProgress: (done) => progress.push(done) },
     );
