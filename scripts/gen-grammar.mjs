@@ -306,7 +306,8 @@ export function generate(tables, layout = LAYOUT) {
         ['guid|uniqueid', 'constant.other.guid.kql'],
       ].map(([types, scope]) =>
         alt(
-          String.raw`\b(${types})\s*(\()\s*(?:(null)|([^)\n]*?))\s*(\))`,
+          // (content bounded: without a `)` the search must not scan the rest of the line at every literal)
+          String.raw`\b(${types})\s*(\()\s*(?:(null)|([^)\n]{0,80}?))\s*(\))`,
           'storage.type.kql', 'punctuation.section.parens.begin.kql', 'constant.language.null.kql', scope,
           'punctuation.section.parens.end.kql',
         ),
