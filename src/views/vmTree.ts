@@ -82,3 +82,45 @@ export class VmTreeProvider extends Disposable implements vscode.TreeDataProvide
     }
   }
 }
+
+export type RowSource = () => Promise<readonly NodeVM[]> | readonly NodeVM[];
+
+/**
+ * A tree view whose root rows come from sources that features register (the device engine, hunting
+ * results…), so the view knows nothing about them. Subclasses may put fixed rows first.
+ */
+export abstract class RowSourceView extends Disposable {
+  readonly provider: VmTreeProvider;
+  readonly treeView: vscode.TreeView<NodeVM>;
+  private readonly sources: RowSource[] = [];
+
+  constructor(viewId: string, refreshCommand: string, log: ILogger) {
+    super();
+    this.provider = this.register(new VmTreeProvider(() => this.roots(), log, refreshCommand));
+    this.treeView = this.register(
+      vscode.window.createTreeView(viewId, { treeDataProvider: this.provider, showCollapseAll: true }),
+    );
+  }
+
+  addSource(source: RowSource): vscode.Disposable {
+    this.sources.push(source);
+    this.provider.refresh();
+    return new vscode.Disposable(() => {
+      const i = this.sources.indexOf(source);
+      if (i >= 0) this.sources.splice(i, 1);
+      this.provider.refresh();
+    });
+  }
+
+  refresh(): void {
+    this.provider.refresh();
+  }
+
+  protected async sourceRows(): Promise<NodeVM[]> {
+    const rows: NodeVM[] = [];
+    for (const source of this.sources) rows.push(...(await source()));
+    return rows;
+  }
+
+  protected abstract roots(): Promise<NodeVM[]>;
+}
