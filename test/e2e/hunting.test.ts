@@ -1,4 +1,6 @@
 import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { openWorkbench, type Workbench } from './harness';
 
@@ -54,6 +56,29 @@ describe('hunting (e2e)', () => {
     await grid.locator('#count').filter({ hasText: / of \d+ rows/ }).waitFor({ timeout: 10_000 }).catch(() => undefined);
     assert.match(await grid.locator('[role="row"][aria-rowindex="2"]').innerText(), /started/);
 
+    // Export goes through VS Code's save dialog and writes the rows shown (filtered), formula-safe.
+    await grid.locator('#export-csv').click();
+    const dialog = page.locator('.quick-input-widget input');
+    await dialog.waitFor({ timeout: 30_000 });
+    // The simple file dialog fills in the folder first, then the suggested name.
+    await page.waitForFunction(
+      () => /hunting-troubleshooting-results-\d+\.csv$/.test((document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value ?? ''),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await dialog.press('Enter');
+    await page.locator('.notification-toast', { hasText: /Exported \d+ rows? to hunting-troubleshooting-results-/ }).first().waitFor({ timeout: 30_000 });
+    const written = fs.readdirSync(wb.server.workspace).filter((f) => /^hunting-troubleshooting-results-\d+\.csv$/.test(f));
+    try {
+      assert.equal(written.length, 1, `exported files: ${written.join(', ')}`);
+      const csv = fs.readFileSync(path.join(wb.server.workspace, written[0]!), 'utf8');
+      const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+      assert.match(lines[0]!, /^Timestamp,DeviceId,DeviceName,_tsmodeproperties,/);
+      assert.ok(lines.length >= 2 && lines.slice(1).every((l) => l.includes('started')), csv);
+    } finally {
+      for (const f of written) fs.rmSync(path.join(wb.server.workspace, f), { force: true });
+    }
+
     // The snippet's events feed the Sessions view.
     await wb.openDefenderView();
     const session = page.getByRole('treeitem', { name: /ws-fin-01\.contoso\.local/ }).first();
@@ -62,30 +87,27 @@ describe('hunting (e2e)', () => {
   });
 
   it('shows a syntax error where it is: in the editor and in the results panel', async () => {
-    const wb = await openWorkbench({ file: FILE });
+    const wb = await openWorkbench({ file: 'hunting-errors.kql' });
     const page = wb.page;
-    // Break the first query: drop the closing bracket of parse_json(…).
-    const editor = page.locator('.monaco-editor .view-lines').first();
-    await editor.click();
-    await page.keyboard.press('Control+Home');
-    await page.keyboard.press('Control+End');
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('Enter');
-    // insertText, not type(): typing "(" would auto-close the bracket.
-    await page.keyboard.insertText('DeviceEvents\n| where (ActionType == "AntivirusTroubleshootModeEvent"\n| take 5');
+    // Put the cursor in the query, then run the command from the palette.
+    await page.locator('.monaco-editor .view-line', { hasText: 'take 5' }).first().click();
     await wb.runCommand('Defender: Run Hunting Query');
     await acceptTimespan(page);
     await allowSignInIfAsked(page);
 
-    const grid = await resultsGrid(wb);
+    const grid = await wb.webview(/Results: hunting-errors\.kql/);
     const message = grid.locator('#message.error');
     await message.waitFor({ timeout: 60_000 });
     const text = await message.innerText();
     assert.match(text, /Syntax error/);
     assert.match(text, /could not be parsed at '\('/);
-    assert.match(text, /Where: line \d+, column 9/);
-    // The diagnostic sits in the editor (a squiggle) and in the Problems panel.
+    assert.match(text, /Where: line 3, column 9/);
+    // The diagnostic sits in the editor (a squiggle) and in the Problems panel, from "Defender hunting".
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Control+Shift+M');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /Defender hunting/ }).first();
+    await problem.waitFor({ timeout: 30_000 });
+    assert.match(await problem.innerText(), /Syntax error[\s\S]*\[Ln 3, Col 9\]/);
     await wb.screenshot('hunting-syntax-error');
   });
 });
