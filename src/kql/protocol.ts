@@ -47,6 +47,8 @@ export interface KqlServerStatus {
   readonly cpuMs: number;
   /** Heap in use, MB. */
   readonly heapMB: number;
+  /** When the first diagnostics went out: process uptime and CPU used by then (ms). */
+  readonly firstDiagnostics?: { readonly uptimeMs: number; readonly cpuMs: number };
 }
 
 export const KqlRequests = {

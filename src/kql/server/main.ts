@@ -47,6 +47,12 @@ let settings: KqlServerSettings = readServerSettings(undefined);
 let service: KqlLanguageService | undefined;
 let pendingSchema: KqlSchema | undefined;
 let warmUpScheduled = false;
+let firstDiagnostics: KqlServerStatus['firstDiagnostics'];
+
+function cpuMs(): number {
+  const cpu = process.cpuUsage();
+  return (cpu.user + cpu.system) / 1000;
+}
 
 function log(level: 'info' | 'warn' | 'error', message: string): void {
   connection.console[level](`[kql-server] ${message}`);
@@ -181,6 +187,7 @@ function validate(doc: TextDocument): void {
     const pending = svc.hintsPending(text);
     const first = svc.diagnostics(text, { analyzers: !pending });
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: first.map((d) => toLspDiagnostic(doc, d)) });
+    firstDiagnostics ??= { uptimeMs: Math.round(performance.now()), cpuMs: Math.round(cpuMs()) };
     if (!pending) return;
     const version = doc.version;
     setImmediate(() => {
@@ -342,14 +349,14 @@ connection.onRequest(KqlRequests.getSchema, (): KqlSchema => getService().curren
 
 connection.onRequest(KqlRequests.status, (): KqlServerStatus => {
   const svc = getService();
-  const cpu = process.cpuUsage();
   return {
     schema: summarizeSchema(svc.currentSchema),
     warm: svc.isWarm,
     openDocuments: documents.all().length,
     settings,
-    cpuMs: (cpu.user + cpu.system) / 1000,
+    cpuMs: cpuMs(),
     heapMB: Math.round(process.memoryUsage().heapUsed / 1048576),
+    ...(firstDiagnostics ? { firstDiagnostics } : {}),
   };
 });
 

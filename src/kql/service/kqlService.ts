@@ -456,8 +456,13 @@ export class KqlLanguageService {
       try {
         const a = this.analyze(block.text);
         const info = this.codeService(a).GetClassifications(0, block.text.length, false, true, this.ct());
+        // The unquoted column of `invoke FileProfile(SHA256)` is unresolved for Kusto (classified as a function).
+        const invokeColumns = new Set(
+          /invoke/.test(block.text) ? this.collectNames(a.code).filter((n) => n.invokeArgument?.index === 0 && !n.resolvedTo).map((n) => n.start) : [],
+        );
         for (const c of toArray(this.rt, info?.Classifications)) {
-          const type = this.classificationKinds.get(c.Kind);
+          const kind = this.classificationKinds.get(c.Kind);
+          const type = invokeColumns.has(c.Start) ? 'property' : kind;
           if (!type || c.Length <= 0) continue;
           const deprecated = type === 'class' && block.text.slice(c.Start, c.Start + c.Length) in DEPRECATED_TABLES;
           out.push({ start: block.start + c.Start, length: c.Length, type, ...(deprecated ? { deprecated } : {}) });

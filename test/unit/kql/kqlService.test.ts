@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import { loadBundledSchema } from '../../../src/kql/schema/bundled';
-import { applyGetSchemaRows } from '../../../src/kql/schema/schema';
+import { applyGetSchemaRows, buildGetSchemaQuery, buildSingleTableSchemaQuery } from '../../../src/kql/schema/schema';
 import type { KqlDiagnostic } from '../../../src/kql/types';
 import { at, freshService, kustoErrors, sharedService } from './kustoFixture';
 
@@ -99,6 +99,13 @@ describe('kql/service (Kusto.Language over the advanced hunting schema)', functi
     });
   });
 
+  it('parses its own getschema queries', () => {
+    const schema = sharedService().currentSchema;
+    const union = buildGetSchemaQuery(schema.tables.map((t) => t.name));
+    assert.deepStrictEqual(errors(sharedService().diagnostics(union)), []);
+    assert.deepStrictEqual(sharedService().diagnostics(buildSingleTableSchemaQuery('DeviceInfo')), []);
+  });
+
   describe('completion', () => {
     it('completes Defender tables and functions at the start of a block', () => {
       const doc = 'DeviceInfo | take 1\n\n';
@@ -179,6 +186,12 @@ describe('kql/service (Kusto.Language over the advanced hunting schema)', functi
         ['since', 'variable', false],
         ['AADSignInEventsBeta', 'class', true],
       ]);
+    });
+
+    it('colours the unquoted column of invoke FileProfile as a column', () => {
+      const doc = 'DeviceFileEvents | invoke FileProfile(SHA256, 500) | project Signer';
+      const tokens = sharedService().semanticTokens(doc).map((t) => [slice(doc, t), t.type]);
+      assert.deepStrictEqual(tokens, [['DeviceFileEvents', 'class'], ['FileProfile', 'function'], ['SHA256', 'property'], ['Signer', 'property']]);
     });
   });
 
