@@ -3,6 +3,7 @@
  * Defender functions. Tables whose columns are unknown are declared open, so their columns are not reported
  * as unknown (they are typed dynamic instead).
  */
+import { describeColumn } from '../schema/columnDescriptions';
 import { DEFENDER_FUNCTIONS, type DefenderFunction } from '../schema/defenderFunctions';
 import type { KqlColumn, KqlSchema } from '../schema/schema';
 import { type KustoRuntime, toArray } from './kustoRuntime';
@@ -59,7 +60,11 @@ export function buildGlobals(rt: KustoRuntime, schema: KqlSchema): any {
   const K = rt.K;
   const S = K.Symbols;
   const tables = schema.tables.map((t) => {
-    const table = new S.TableSymbol.$ctor6(t.name, (t.columns ?? []).map((c) => columnSymbol(rt, c)), t.description ?? null);
+    const columns = (t.columns ?? []).map((c) => {
+      const description = describeColumn(t.name, c.name, c.description);
+      return columnSymbol(rt, description ? { ...c, description } : c);
+    });
+    const table = new S.TableSymbol.$ctor6(t.name, columns, t.description ?? null);
     return t.columns ? table : table.WithIsOpen(true);
   });
   const functions = DEFENDER_FUNCTIONS.map((f) => (f.usage === 'invoke' ? invokeFunction(rt, f) : tableFunction(rt, f)));

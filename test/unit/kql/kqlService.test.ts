@@ -146,6 +146,7 @@ describe('kql/service (Kusto.Language over the advanced hunting schema)', functi
       assert.ok(col);
       assert.match(col.contents, /AdditionalFields: string/);
       assert.deepStrictEqual([col.start, col.length], [at(doc, 'AdditionalFields'), 16]);
+      assert.match(col.contents, /JSON array format/, 'with the documented description');
       const table = sharedService().hover(doc, 2);
       assert.match(table!.contents, /DeviceEvents: table\(/);
       assert.match(table!.contents, /troubleshooting mode/);
