@@ -309,6 +309,8 @@ describe('KQL grammar (syntaxes/kql.tmLanguage.json)', () => {
       }
       expectScopes('print int(null)', 'int', 'storage.type.kql');
       expectScopes('T | mv-expand x to typeof(long)', 'long', 'storage.type.kql');
+      expectScopes('T | mv-expand x to typeof(double), y to typeof(time)', 'double', 'storage.type.kql');
+      expectScopes('T | mv-expand x to typeof(double), y to typeof(time)', 'time', 'storage.type.kql');
       expectScopes('T | parse x with * "u=" User:string', 'string', 'storage.type.kql');
     });
   });
