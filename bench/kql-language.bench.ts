@@ -11,16 +11,16 @@
  * The extension host itself never runs Kusto: the client only forwards LSP messages, so KQL work cannot
  * block it (the numbers below are all spent in the server process).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { KQL_SERVER_EXEC_ARGV, KqlRequests, type KqlServerStatus } from '../src/kql/protocol';
 import { loadBundledSchema } from '../src/kql/schema/bundled';
 import { KqlLanguageService } from '../src/kql/service/kqlService';
 import { loadKusto } from '../src/kql/service/kustoRuntime';
 import { corpusReport, formatCorpusReport, readCorpus } from '../test/unit/kql/corpus';
+import { LspTestClient } from '../test/unit/kql/lspClient';
 
 const ROOT = path.resolve(__dirname, '..');
 const SERVER = path.join(ROOT, 'dist', 'kqlServer.js');
@@ -28,12 +28,6 @@ const args = process.argv.slice(2);
 const EDITS = Number(args[args.indexOf('--edits') + 1]) > 0 ? Number(args[args.indexOf('--edits') + 1]) : 50;
 const TARGET_COLD_MS = 2000;
 const TARGET_WARM_P95_MS = 100;
-
-interface PublishParams {
-  uri: string;
-  version?: number;
-  diagnostics: { code?: string | number; message: string }[];
-}
 
 function quantile(samples: number[], q: number): number {
   const s = [...samples].sort((a, b) => a - b);
@@ -101,57 +95,6 @@ function fiftyLineQuery(): string {
   return lines.join('\n');
 }
 
-class ServerUnderTest {
-  readonly started = performance.now();
-  readonly connection: MessageConnection;
-  private readonly waiters: { match: (p: PublishParams) => boolean; resolve: (p: PublishParams) => void }[] = [];
-  private readonly child;
-
-  constructor() {
-    // The same node flags the extension's client starts the server with.
-    this.child = spawn(process.execPath, [...KQL_SERVER_EXEC_ARGV, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
-    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishParams) => {
-      for (let i = this.waiters.length - 1; i >= 0; i--) {
-        const w = this.waiters[i]!;
-        if (w.match(p)) {
-          this.waiters.splice(i, 1);
-          w.resolve(p);
-        }
-      }
-    });
-    this.connection.onNotification('window/logMessage', () => undefined);
-    this.connection.listen();
-  }
-
-  diagnosticsFor(match: (p: PublishParams) => boolean, timeoutMs = 30_000): Promise<PublishParams> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timed out waiting for diagnostics')), timeoutMs);
-      this.waiters.push({ match, resolve: (p) => (clearTimeout(timer), resolve(p)) });
-    });
-  }
-
-  async initialize(): Promise<void> {
-    await this.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: {} });
-    await this.connection.sendNotification('initialized', {});
-  }
-
-  open(uri: string, text: string, version = 1): Promise<void> {
-    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'kql', version, text } });
-  }
-
-  async stop(): Promise<void> {
-    try {
-      await this.connection.sendRequest('shutdown');
-      await this.connection.sendNotification('exit');
-    } catch {
-      // The process may already be gone.
-    }
-    this.connection.dispose();
-    this.child.kill();
-  }
-}
-
 async function measureServer(): Promise<void> {
   const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
   console.log(`machine: ${os.cpus().length} CPUs, load average ${load} (wall times below grow with load; CPU times do not)`);
@@ -159,7 +102,8 @@ async function measureServer(): Promise<void> {
     console.log('dist/kqlServer.js is missing; building it (node esbuild.mjs)');
     spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
   }
-  const server = new ServerUnderTest();
+  // The same node flags the extension's client starts the server with.
+  const server = new LspTestClient([...KQL_SERVER_EXEC_ARGV, SERVER]);
   try {
     // Cold: spawn → initialize → open a file with an error → its diagnostics.
     await server.initialize();

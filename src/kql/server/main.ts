@@ -340,7 +340,7 @@ connection.onRequest(KqlRequests.setSchema, (params: { schema: unknown } | null)
   getService().setSchema(schema);
   for (const doc of documents.all()) scheduleValidation(doc.uri);
   // Colours depend on what resolves to a table or a column.
-  void connection.languages.semanticTokens.refresh();
+  connection.languages.semanticTokens.refresh();
   log('info', `schema set: ${schema.tables.length} tables (${schema.source})`);
   return summarizeSchema(schema);
 });
@@ -365,6 +365,9 @@ connection.onNotification(KqlNotifications.setSettings, (raw: Partial<KqlServerS
   getService().setOptions({ analyzers: settings.analyzersEnabled, onError: (w, m) => log('warn', `Kusto failed in ${w}: ${m}`) });
   for (const doc of documents.all()) scheduleValidation(doc.uri);
 });
+
+// A notification that fails because the client went away must not take the server down with it.
+process.on('unhandledRejection', (reason) => log('warn', `unhandled rejection: ${describeKustoError(reason)}`));
 
 documents.listen(connection);
 connection.listen();
