@@ -77,7 +77,7 @@ export class HuntingRunner {
     if (previous) return this.run(previous);
     if (panel.run) {
       // Restored after a reload: the query is in the file at the recorded place; run the block there.
-      return this.runCommand(vscode.Uri.parse(panel.run.documentUri), undefined, { timespan: panel.run.timespan });
+      return this.runCommand(vscode.Uri.parse(panel.run.documentUri), panel.run.line, { timespan: panel.run.timespan });
     }
     return undefined;
   }
@@ -196,6 +196,7 @@ export class HuntingRunner {
       runId,
       documentUri: request.documentUri,
       fileName,
+      line: request.origin.line,
       queryPreview: firstLine(request.query, 120),
       timespan: request.timespan,
       timespanLabel,

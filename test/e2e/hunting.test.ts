@@ -110,4 +110,29 @@ describe('hunting (e2e)', () => {
     assert.match(await problem.innerText(), /Syntax error[\s\S]*\[Ln 3, Col 9\]/);
     await wb.screenshot('hunting-syntax-error');
   });
+
+  it('restores the results panel after a reload and runs the query again from it', async () => {
+    const wb = await openWorkbench({ file: FILE });
+    const page = wb.page;
+    // Run the second query (devices currently in troubleshooting mode) from its code lens.
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run query' }).nth(1);
+    await lens.waitFor({ timeout: 60_000 });
+    await lens.click();
+    await acceptTimespan(page);
+    await allowSignInIfAsked(page);
+    let grid = await resultsGrid(wb);
+    await grid.locator('#grid-header', { hasText: 'count_' }).waitFor({ timeout: 60_000 });
+
+    // An orderly reload (state is saved first), as a user does with Developer: Reload Window.
+    await wb.runCommand('Developer: Reload Window');
+    await page.waitForEvent('load', { timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    grid = await resultsGrid(wb);
+    const gone = grid.locator('#message', { hasText: 'These results are gone' });
+    await gone.waitFor({ timeout: 60_000 });
+    await gone.getByRole('button', { name: 'Run again' }).click();
+    await allowSignInIfAsked(page);
+    await grid.locator('#grid-header', { hasText: 'count_' }).waitFor({ timeout: 60_000 });
+    assert.match(await grid.locator('[role="row"][aria-rowindex="2"]').innerText(), /[0-9a-f]{40}/);
+  });
 });

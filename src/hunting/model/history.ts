@@ -88,7 +88,7 @@ export function describeEntry(e: HistoryEntry, now: number): { label: string; de
   const icon = e.status === 'ok' ? '$(pass)' : e.status === 'cancelled' ? '$(circle-slash)' : '$(error)';
   const outcome =
     e.status === 'ok'
-      ? `${(e.rowCount ?? 0).toLocaleString('en-US')} rows${e.durationMs !== undefined ? ` in ${(e.durationMs / 1000).toFixed(1)} s` : ''}`
+      ? `${(e.rowCount ?? 0).toLocaleString('en-US')} row${e.rowCount === 1 ? '' : 's'}${e.durationMs !== undefined ? ` in ${(e.durationMs / 1000).toFixed(1)} s` : ''}`
       : e.status === 'cancelled'
         ? 'cancelled'
         : (e.error ?? 'failed');

@@ -15,6 +15,8 @@ export interface RunInfo {
   /** The .kql document the query came from. */
   readonly documentUri: string;
   readonly fileName: string;
+  /** 0-based line where the query starts in its document (to run it again after a reload). */
+  readonly line?: number;
   /** First line of the query, shortened. */
   readonly queryPreview: string;
   readonly timespan: string;
