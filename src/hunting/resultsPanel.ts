@@ -108,20 +108,31 @@ export class ResultsPanel extends Disposable {
     this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
   }
 
+  /** The run the panel shows now; an older run that finishes later does not replace it. */
+  private latestRunId: string | undefined;
+
   showRunning(run: RunInfo): void {
+    this.latestRunId = run.runId;
     this.setState({ kind: 'running', run });
   }
 
   showResult(run: RunInfo, columns: readonly GridColumn[], rows: readonly (readonly Cell[])[], shown: number, notices: readonly Notice[]): void {
+    if (this.isStale(run)) return;
     this.setState({ kind: 'result', run, columns, rows, shown: Math.min(shown, rows.length), notices });
   }
 
   showFailure(run: RunInfo, error: ErrorInfo): void {
+    if (this.isStale(run)) return;
     this.setState({ kind: 'failed', run, error });
   }
 
   showCancelled(run: RunInfo): void {
+    if (this.isStale(run)) return;
     this.setState({ kind: 'cancelled', run });
+  }
+
+  private isStale(run: RunInfo): boolean {
+    return this.latestRunId !== undefined && run.runId !== this.latestRunId;
   }
 
   status(text: string): void {

@@ -202,11 +202,12 @@ export class HuntingRunner {
       timespanLabel,
       startedAt,
     };
+    // Settings problems (a bad endpoint) surface before anything opens.
+    const { client, endpoint } = this.client();
     const panel = this.deps.panels.forDocument(request.documentUri);
     panel.showRunning(run);
     const lineCount = request.query.split(/\r\n|\r|\n/).length;
     this.deps.diagnostics.clear(uri, request.origin.line, request.origin.line + lineCount - 1);
-    const { client, endpoint } = this.client();
     this.deps.log.info(`[hunting] run ${runId.slice(0, 8)}: ${fileName}:${request.origin.line + 1}, timespan ${request.timespan}, ${endpoint}`);
 
     try {
