@@ -7,10 +7,6 @@ import { type Token, ourGrammar, tokenize, tokenizeLines } from './tokenize';
 
 let grammar: IGrammar;
 
-before(async () => {
-  grammar = await ourGrammar();
-});
-
 /** The `nth` token whose text (trimmed) is `text`. */
 function tokenOf(tokens: Token[], text: string, nth = 0): Token {
   const found = tokens.filter((t) => t.text.trim() === text);
@@ -44,6 +40,10 @@ function expectNoScope(src: string, text: string, scopePrefix: string, nth = 0):
 }
 
 describe('KQL grammar (syntaxes/kql.tmLanguage.json)', () => {
+  before(async () => {
+    grammar = await ourGrammar();
+  });
+
   it('has the scope name source.kql', () => {
     const t = tokenize(grammar, 'x')[0];
     assert.strictEqual(t.scopes[0], 'source.kql');
