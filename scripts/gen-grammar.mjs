@@ -247,7 +247,8 @@ function combine(alternatives, guard = '') {
 
 /** First characters of each block (a regex character-class body), for the guards; null: no guard. */
 const FIRST_CHARS = {
-  specialPunctuation: String.raw`/@$\[!.:`,
+  comment: '/',
+  specialPunctuation: String.raw`@$\[!.:`,
   quotedStrings: `'"`,
   specialWords: 'A-Za-z',
   keywords: 'a-z',
@@ -281,8 +282,8 @@ export function generate(tables, layout = LAYOUT) {
   // constructs are gathered into a few regexes. `layout` decides how blocks are combined.
   const blocks = {
     // Rare constructs that start with punctuation.
+    comment: [alt(String.raw`((//).*)`, 'comment.line.double-slash.kql', 'punctuation.definition.comment.kql')],
     specialPunctuation: [
-      alt(String.raw`((//).*)`, 'comment.line.double-slash.kql', 'punctuation.definition.comment.kql'),
       alt(String.raw`((@)(')(?:[^'\n]|'')*(')?)`, 'string.quoted.single.verbatim.kql', 'storage.modifier.verbatim.kql', BEGIN, STOP),
       alt(String.raw`((@)(")(?:[^"\n]|"")*(")?)`, 'string.quoted.double.verbatim.kql', 'storage.modifier.verbatim.kql', BEGIN, STOP),
       alt(String.raw`((\$)(?:left|right|table)\b)`, 'variable.language.kql', 'punctuation.definition.variable.kql'),
@@ -504,7 +505,7 @@ export function generate(tables, layout = LAYOUT) {
 const LAYOUT = [
   'let',
   'string-multiline',
-  ['specialPunctuation', 'quotedStrings'],
+  ['comment', 'specialPunctuation', 'quotedStrings'],
   ['specialWords'],
   ['keywords'],
   ['numbers', 'tables', 'functionCall', 'identifier'],
