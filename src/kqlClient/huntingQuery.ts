@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_GRAPH_ENDPOINT, graphHuntingScope, normalizeEndpoint } from '../api/endpoints';
 import { GraphHuntingClient } from '../api/graph';
 import { RestClient } from '../api/http';
-import { NS } from '../constants';
+import { SettingIds } from '../constants';
 import type { ILogger } from '../core/logger';
 
 /** What "Refresh schema" needs from advanced hunting: run one query, get its rows. */
@@ -16,8 +16,6 @@ export interface KqlAuth {
   getToken(interactive: boolean, scopes?: readonly string[]): Promise<string | undefined>;
 }
 
-const GRAPH_ENDPOINT_SETTING = `${NS}.graph.endpoint`;
-
 /**
  * Runs a query through Microsoft Graph `runHuntingQuery` (src/api), with the endpoint the user configured and a
  * token from VS Code's Microsoft sign-in: interactive at first (refreshing the schema is a user action), silent
@@ -25,8 +23,8 @@ const GRAPH_ENDPOINT_SETTING = `${NS}.graph.endpoint`;
  */
 export function graphHuntingQuery(auth: KqlAuth, log: ILogger): RunHuntingQuery {
   return async (query) => {
-    const configured = vscode.workspace.getConfiguration().get<string>(GRAPH_ENDPOINT_SETTING);
-    const endpoint = normalizeEndpoint(configured, DEFAULT_GRAPH_ENDPOINT, GRAPH_ENDPOINT_SETTING);
+    const configured = vscode.workspace.getConfiguration().get<string>(SettingIds.graphEndpoint);
+    const endpoint = normalizeEndpoint(configured, DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
     const scopes = [graphHuntingScope(endpoint)];
     const rest = new RestClient({
       baseUrl: endpoint,
