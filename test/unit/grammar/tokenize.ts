@@ -9,7 +9,13 @@ import * as path from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import * as vsctm from 'vscode-textmate';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The repository root: the nearest folder above this file with syntaxes/ (also when run compiled from out/). */
+export const REPO_ROOT = ((): string => {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'syntaxes', 'kql.tmLanguage.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..', '..', '..');
+  }
+})();
 export const OUR_GRAMMAR_PATH = path.join(REPO_ROOT, 'syntaxes', 'kql.tmLanguage.json');
 export const KUSKUS_GRAMMAR_PATH = path.join(REPO_ROOT, 'node_modules', 'tm-grammars', 'grammars', 'kusto.json');
 /** The shared corpus of real hunting queries (as in test/unit/kql/corpus.ts; DTM_KQL_CORPUS overrides). */
