@@ -209,7 +209,16 @@ export class KqlLanguageService {
       return a;
     }
     if (needGrammar) this.ensureGrammar();
-    const { code, hasGrammar } = this.createCode(text);
+    let created: { code: any; hasGrammar: boolean };
+    try {
+      created = this.createCode(text);
+    } catch (err) {
+      // The fast path uses Kusto's internals; if a future version changes them, use the public API.
+      this.report('analysis', err);
+      this.grammarReady = true;
+      created = { code: this.rt.K.KustoCode.ParseAndAnalyze(text, this.globals, this.ct()), hasGrammar: true };
+    }
+    const { code, hasGrammar } = created;
     a = { text, code, hasGrammar };
     this.cache.set(text, a);
     if (this.cache.size > MAX_CACHED_BLOCKS) this.cache.delete(this.cache.keys().next().value as string);
