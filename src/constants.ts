@@ -22,6 +22,9 @@ export const CommandIds = {
   signIn: `${NS}.signIn`,
   showHostInfo: `${NS}.host.showInfo`,
   newKqlFile: `${NS}.kql.newFile`,
+  deviceOpenInPortal: `${NS}.device.openInPortal`,
+  deviceCopyId: `${NS}.device.copyId`,
+  deviceConnectSsh: `${NS}.device.connectSsh`,
   // Device side (issue #3): status, playbooks, snapshots, undo, audit.
   deviceRefreshStatus: `${NS}.device.refreshStatus`,
   playbookUnableToInstall: `${NS}.playbook.unableToInstall`,
@@ -53,6 +56,8 @@ export const SettingIds = {
   powershellTimeoutSeconds: `${NS}.powershell.timeoutSeconds`,
   graphEndpoint: `${NS}.graph.endpoint`,
   mdeEndpoint: `${NS}.mde.endpoint`,
+  mdeScope: `${NS}.mde.scope`,
+  devicesMaxCount: `${NS}.devices.maxCount`,
   authProvider: `${NS}.auth.provider`,
   huntingDefaultTimespan: `${NS}.hunting.defaultTimespan`,
   huntingMaxRowsInGrid: `${NS}.hunting.maxRowsInGrid`,

@@ -9,6 +9,7 @@ import { SessionsView } from './views/sessionsView';
 import { registerDeviceFeature, type DeviceFeatureApi } from './device';
 import { registerKqlLanguage } from './kqlClient';
 import { registerHunting } from './hunting';
+import { registerFleet } from './fleet';
 
 /** What other features (and the integration tests) get from activation. */
 export interface ExtensionApi {
@@ -31,13 +32,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const device = registerDeviceFeature(context, { log, devices, sessions });
   registerKqlLanguage(context, { log, auth });
   registerHunting(context, { log, auth, sessions });
+  registerFleet(context, { log, auth, devices });
 
   const portalUrl = () =>
     (vscode.workspace.getConfiguration(NS).get<string>('portal.url') || DEFAULT_PORTAL_URL).replace(/\/+$/, '');
 
   context.subscriptions.push(
     registerCommand(CommandIds.showLog, () => log.show(), log),
-    registerCommand(CommandIds.devicesRefresh, () => devices.refresh(), log),
     registerCommand(CommandIds.sessionsRefresh, () => sessions.refresh(), log),
     registerCommand(CommandIds.openPortal, () => vscode.env.openExternal(vscode.Uri.parse(portalUrl())), log),
     registerCommand(CommandIds.openDocs, () => vscode.env.openExternal(vscode.Uri.parse(DOCS_URL)), log),
