@@ -135,4 +135,40 @@ describe('hunting (e2e)', () => {
     await grid.locator('#grid-header', { hasText: 'count_' }).waitFor({ timeout: 60_000 });
     assert.match(await grid.locator('[role="row"][aria-rowindex="2"]').innerText(), /[0-9a-f]{40}/);
   });
+
+  it('names the quota with when to retry, then the 100,000-row limit, and still shows all 100,000 rows', async () => {
+    const wb = await openWorkbench({ file: 'hunting-limits.kql' });
+    const page = wb.page;
+    // The tenant's CPU quota is used up for 12 minutes (the emulator answers the next call with 429).
+    const fault = await fetch(`${wb.emulatorUrl}/__admin/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ faults: [{ kind: 'quota', retryAfter: 720, path: '/v1.0/security/runHuntingQuery' }] }),
+    });
+    assert.equal(fault.status, 200);
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run query' }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    await lens.click();
+    await acceptTimespan(page);
+    await allowSignInIfAsked(page);
+    const grid = await wb.webview(/Results: hunting-limits\.kql/);
+    const message = grid.locator('#message.error');
+    await message.waitFor({ timeout: 60_000 });
+    assert.match(await message.innerText(), /quota reached[\s\S]*in 12 min[\s\S]*Queries can run again after/);
+
+    // Run again (the quota is back in the emulator): the result hits the row limit, which is named.
+    await message.getByRole('button', { name: 'Run again' }).click();
+    await grid.locator('#count', { hasText: /^100,000 rows$/ }).waitFor({ timeout: 120_000 });
+    assert.match(await grid.locator('#notices').innerText(), /100,000-row limit/);
+    const rendered = await grid.locator('#grid-body [role="row"]:not(.hidden)').count();
+    assert.ok(rendered < 100, `${rendered} row elements for 100,000 rows`);
+    // Scroll to the end (again after each frame: the list's height settles once the last rows are in).
+    await grid.locator('#grid').evaluate(async (g) => {
+      for (let i = 0; i < 30; i++) {
+        g.scrollTop = g.scrollHeight;
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+    });
+    await grid.locator('[role="row"][aria-rowindex="100001"]').waitFor({ timeout: 10_000 });
+    await wb.screenshot('hunting-100k-rows');
+  });
 });

@@ -134,7 +134,8 @@ describe('hunting results grid (e2e, browser)', function () {
       }
       post({ type: 'end', runId: 'run-1' });
     }, count);
-    await page.locator('#count', { hasText: `${count.toLocaleString('en-US')} row` }).waitFor({ timeout: 60_000 });
+    // Exactly "N rows": while loading the text is "Loading x / N rows…".
+    await page.locator('#count', { hasText: new RegExp(`^${count.toLocaleString('en-US')} rows?$`) }).waitFor({ timeout: 60_000 });
   }
 
   it('says ready first, and keeps the DOM small with 100,000 rows', async () => {
