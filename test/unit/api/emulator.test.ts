@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Dataset, FIXTURE_DEVICES } from '../../doubles/api-emulator/dataset';
-import { KqlError, runQuery, type EvalContext, type Table } from '../../doubles/api-emulator/kql';
+import { KqlError, runQuery, type EvalContext } from '../../doubles/api-emulator/kql';
 import { startApiEmulator, timespanWindow } from '../../doubles/api-emulator/server';
 
 /** The emulator's own honesty: what it evaluates, and what it refuses clearly. */
