@@ -85,7 +85,9 @@ describe('manifest (unit)', () => {
 
   it('uses only known context keys in when clauses', () => {
     const known = new Set<string>(Object.values(ContextKeys));
-    for (const clause of whenClauses()) {
+    for (const raw of whenClauses()) {
+      // Regex literals (`viewItem =~ /\btoken\b/`) and quoted strings are values, not keys.
+      const clause = raw.replace(/=~\s*\/(?:\\.|[^/])*\/[a-z]*/g, '').replace(/'[^']*'|"[^"]*"/g, '');
       for (const m of clause.matchAll(/(?<![\w.'"/])([A-Za-z][\w.]*)(?=\s*(?:==|!=|=~|&&|\|\||$|\)|\s))/g)) {
         const key = m[1];
         if (key.startsWith(`${NS}.`) && !known.has(key)) {
