@@ -24,6 +24,8 @@ export type HistoryMap = Readonly<Record<string, readonly HistoryEntry[]>>;
 export const MAX_ENTRIES_PER_FILE = 50;
 export const MAX_FILES = 100;
 export const MAX_QUERY_CHARS = 20_000;
+/** All files together: workspace state is not a database. The oldest entries go first. */
+export const MAX_TOTAL_CHARS = 2_000_000;
 
 /** Adds an entry (newest first), capping entries per file and the number of files (least recently run go). */
 export function addHistory(map: HistoryMap, uri: string, entry: HistoryEntry): HistoryMap {
@@ -36,6 +38,19 @@ export function addHistory(map: HistoryMap, uri: string, entry: HistoryEntry): H
       .sort((a, b) => (next[b]![0]?.at ?? 0) - (next[a]![0]?.at ?? 0))
       .slice(MAX_FILES)
       .forEach((f) => delete next[f]);
+  }
+  let total = Object.values(next).reduce((n, list) => n + list.reduce((m, e) => m + e.query.length, 0), 0);
+  while (total > MAX_TOTAL_CHARS) {
+    let oldest: { file: string; at: number } | undefined;
+    for (const [file, list] of Object.entries(next)) {
+      const last = list[list.length - 1];
+      if (last && (!oldest || last.at < oldest.at)) oldest = { file, at: last.at };
+    }
+    if (!oldest) break;
+    const list = next[oldest.file]!;
+    total -= list[list.length - 1]!.query.length;
+    if (list.length === 1) delete next[oldest.file];
+    else next[oldest.file] = list.slice(0, -1);
   }
   return next;
 }

@@ -7,6 +7,7 @@ import {
   historyFor,
   MAX_ENTRIES_PER_FILE,
   MAX_FILES,
+  MAX_TOTAL_CHARS,
   readHistoryMap,
   type HistoryEntry,
   type HistoryMap,
@@ -44,6 +45,15 @@ describe('(unit) run history per file', () => {
     assert.equal(historyFor(map, 'file:///f0.kql').length, 0);
     const long = addHistory({}, 'u', entry('x', 1, { query: 'x'.repeat(50_000) }));
     assert.equal(historyFor(long, 'u')[0]!.query.length, 20_000);
+  });
+
+  it('keeps the whole history under a size budget, dropping the oldest runs first', () => {
+    let map: HistoryMap = {};
+    for (let i = 0; i < 150; i++) map = addHistory(map, `file:///f${i % 3}.kql`, entry(`e${i}`, i, { query: 'q'.repeat(19_000) }));
+    const all = Object.values(map).flat();
+    const total = all.reduce((n, e) => n + e.query.length, 0);
+    assert.ok(total <= MAX_TOTAL_CHARS, String(total));
+    assert.equal(Math.min(...all.map((e) => e.at)), 150 - all.length);
   });
 
   it('reads stored state defensively', () => {
