@@ -152,23 +152,33 @@ function validateDirty(): void {
   validationScheduled = false;
   const uris = [...dirty];
   dirty.clear();
+  const sent: Promise<void>[] = [];
   for (const uri of uris) {
     const doc = documents.get(uri);
-    if (doc) validate(doc);
+    if (doc) sent.push(validate(doc));
   }
   if (!warmUpScheduled && service) {
     warmUpScheduled = true;
-    // Build the completion grammar once the first diagnostics are out, before the user asks to complete.
-    setTimeout(() => {
-      try {
-        const started = performance.now();
-        getService().warmUp();
-        log('info', `warmed up in ${(performance.now() - started).toFixed(0)} ms`);
-      } catch (err) {
-        log('warn', `warm-up failed: ${describeKustoError(err)}`);
-      }
-    }, 0);
+    // Build the completion grammar once the first diagnostics are written out (the connection writes on a
+    // later turn; warming up before that would hold them back), one step per turn so requests get answered.
+    void Promise.allSettled(sent).then(() => runWarmUp(getService().warmUpSteps()));
   }
+}
+
+function runWarmUp(steps: (() => void)[], started = performance.now()): void {
+  const step = steps.shift();
+  if (!step) {
+    log('info', `warmed up in ${(performance.now() - started).toFixed(0)} ms`);
+    return;
+  }
+  setImmediate(() => {
+    try {
+      step();
+    } catch (err) {
+      log('warn', `warm-up step failed: ${describeKustoError(err)}`);
+    }
+    runWarmUp(steps, started);
+  });
 }
 
 /**
@@ -176,29 +186,31 @@ function validateDirty(): void {
  * on the next turn of the event loop and only if the document has not changed, the same plus Kusto's analyzer
  * hints (about a fifth of the work), so errors never wait for suggestions.
  */
-function validate(doc: TextDocument): void {
+function validate(doc: TextDocument): Promise<void> {
   if (!settings.diagnosticsEnabled) {
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
-    return;
+    return connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
   }
   try {
     const svc = getService();
     const text = doc.getText();
     const pending = svc.hintsPending(text);
     const first = svc.diagnostics(text, { analyzers: !pending });
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: first.map((d) => toLspDiagnostic(doc, d)) });
+    const sent = connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: first.map((d) => toLspDiagnostic(doc, d)) });
     firstDiagnostics ??= { uptimeMs: Math.round(performance.now()), cpuMs: Math.round(cpuMs()) };
-    if (!pending) return;
-    const version = doc.version;
-    setImmediate(() => {
-      const current = documents.get(doc.uri);
-      if (!current || current.version !== version || !settings.diagnosticsEnabled) return;
-      const all = svc.diagnostics(text);
-      if (all.length === first.length) return;
-      void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: all.map((d) => toLspDiagnostic(current, d)) });
-    });
+    if (pending) {
+      const version = doc.version;
+      setImmediate(() => {
+        const current = documents.get(doc.uri);
+        if (!current || current.version !== version || !settings.diagnosticsEnabled) return;
+        const all = svc.diagnostics(text);
+        if (all.length === first.length) return;
+        void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: all.map((d) => toLspDiagnostic(current, d)) });
+      });
+    }
+    return sent;
   } catch (err) {
     log('error', `diagnostics failed for ${doc.uri}: ${describeKustoError(err)}`);
+    return Promise.resolve();
   }
 }
 

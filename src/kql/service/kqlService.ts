@@ -137,14 +137,24 @@ export class KqlLanguageService {
     this.options = options;
   }
 
+  /**
+   * Warm-up as separate steps (the grammar, ~1 s, then one run of each feature), so a server can run them one
+   * per turn of its event loop and answer requests in between.
+   */
+  warmUpSteps(): (() => void)[] {
+    const text = 'DeviceEvents\n| where Timestamp > ago(1h) and ActionType contains "x"\n| summarize count() by DeviceId';
+    return [
+      () => this.ensureGrammar(),
+      () => void this.completions(text, text.indexOf('ActionType')),
+      () => void this.hover(text, 2),
+      () => void this.semanticTokens(text),
+      () => void this.cache.delete(text),
+    ];
+  }
+
   /** Builds Kusto's completion grammar and runs each feature once, so the first real request is fast. */
   warmUp(): void {
-    this.ensureGrammar();
-    const text = 'DeviceEvents\n| where Timestamp > ago(1h) and ActionType contains "x"\n| summarize count() by DeviceId';
-    this.completions(text, text.indexOf('ActionType'));
-    this.hover(text, 2);
-    this.semanticTokens(text);
-    this.cache.clear();
+    for (const step of this.warmUpSteps()) step();
   }
 
   get isWarm(): boolean {
