@@ -51,8 +51,12 @@ interface BlockAnalysis {
   hints?: KqlDiagnostic[];
 }
 
-/** Analyses kept (each holds a syntax tree and binding data): the blocks of the open documents, and undo. */
-const MAX_CACHED_BLOCKS = 64;
+/**
+ * Analyses kept (each holds a syntax tree and binding data, ~1-3 MB for a 50-line block): at least this many,
+ * and always every block of the last document analysed plus some room for undo and other files.
+ */
+const MIN_CACHED_BLOCKS = 32;
+const EXTRA_CACHED_BLOCKS = 16;
 const MAX_DIAGNOSTICS_PER_BLOCK = 100;
 /** Block text that can contain what the Defender rules look for; others skip the syntax walk. */
 const RULE_TRIGGER = /TimeGenerated|AAD|invoke/;
@@ -67,6 +71,7 @@ export class KqlLanguageService {
   private options: KqlServiceOptions;
   private readonly cache = new Map<string, BlockAnalysis>();
   private grammarReady = false;
+  private cacheCapacity = MIN_CACHED_BLOCKS;
   private readonly fastPath: boolean;
   private columnTypes = new Map<string, Set<string>>();
   private tableDescriptions = new Map<string, string>();
@@ -231,7 +236,7 @@ export class KqlLanguageService {
     const { code, hasGrammar } = created;
     a = { text, code, hasGrammar };
     this.cache.set(text, a);
-    if (this.cache.size > MAX_CACHED_BLOCKS) this.cache.delete(this.cache.keys().next().value as string);
+    while (this.cache.size > this.cacheCapacity) this.cache.delete(this.cache.keys().next().value as string);
     return a;
   }
 
@@ -354,7 +359,10 @@ export class KqlLanguageService {
   /** Diagnostics of every block of the document, in document offsets. */
   diagnostics(docText: string, options: { analyzers?: boolean } = {}): KqlDiagnostic[] {
     const out: KqlDiagnostic[] = [];
-    for (const block of splitBlocks(docText)) {
+    const blocks = splitBlocks(docText);
+    // A document of many blocks must not evict its own analyses on every edit.
+    this.cacheCapacity = Math.max(MIN_CACHED_BLOCKS, blocks.length + EXTRA_CACHED_BLOCKS);
+    for (const block of blocks) {
       if (isCommentOnly(block)) continue;
       for (const d of this.blockDiagnostics(block.text, options)) out.push(shiftDiagnostic(d, block.start));
     }

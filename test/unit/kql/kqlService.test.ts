@@ -218,6 +218,18 @@ describe('kql/service (Kusto.Language over the advanced hunting schema)', functi
     });
   });
 
+  it('keeps every block of a long document analysed, so an edit re-analyses one block', () => {
+    const svc = freshService(false);
+    const blocks = Array.from({ length: 60 }, (_, i) => `DeviceInfo | where DeviceName == "device-${i}"`);
+    svc.diagnostics(blocks.join('\n\n'));
+    blocks[30] = 'DeviceInfo | where DeviceName == "changed"';
+    const started = performance.now();
+    svc.diagnostics(blocks.join('\n\n'));
+    const cache = (svc as unknown as { cache: Map<string, unknown> }).cache;
+    assert.ok(blocks.every((b) => cache.has(b)), 'all 60 blocks are cached');
+    assert.ok(performance.now() - started < 2_000);
+  });
+
   it('warms up without errors and stays correct afterwards', () => {
     const svc = freshService();
     const before = svc.diagnostics('DeviceEvents | where Foo');
