@@ -2,6 +2,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CommandIds, ContextKeys, NS, SettingIds, ViewIds } from '../../../src/constants';
+import { RESULTS_VIEW_TYPE } from '../../../src/webview-ui/results/protocol';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -27,7 +28,12 @@ describe('manifest (unit)', () => {
   });
 
   it('keeps activation implicit and runs on the workspace side (the remote device under Remote-SSH)', () => {
-    assert.ok(!pkg.activationEvents || pkg.activationEvents.length === 0, 'activationEvents should stay implicit');
+    // The one explicit event VS Code does not imply: restoring the results panel after a reload needs it.
+    const explicit = (pkg.activationEvents ?? []) as string[];
+    assert.deepStrictEqual(explicit.filter((e) => !/^onWebviewPanel:/.test(e)), [], 'activationEvents should stay implicit');
+    const serializer = fs.readFileSync(path.join(root, 'src', 'hunting', 'resultsPanel.ts'), 'utf8');
+    assert.match(serializer, /registerWebviewPanelSerializer\(RESULTS_VIEW_TYPE/);
+    assert.deepStrictEqual(explicit, [`onWebviewPanel:${RESULTS_VIEW_TYPE}`]);
     assert.deepStrictEqual(pkg.extensionKind, ['workspace']);
   });
 
