@@ -67,7 +67,7 @@ export function corpusReport(service: KqlLanguageService, queries: readonly Corp
     const errors = service
       .diagnostics(q.text)
       .filter((d) => d.severity === 'error')
-      .map((d) => `${d.code} ${d.message} ("${q.text.slice(d.start, d.start + d.length).slice(0, 40)}")`);
+      .map((d) => `${d.code} ${d.message} ("${q.text.slice(d.start, d.start + d.length).slice(0, 40).replace(/\s+/g, ' ')}")`);
     if (errors.length === 0) {
       clean++;
       if (isDefender) defenderClean++;
