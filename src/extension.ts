@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       async () => {
         const doc = await vscode.workspace.openTextDocument({
           language: 'kql',
-          content: '// Advanced hunting query. Type "ts-" for the troubleshooting snippets; blank lines separate queries.\n',
+          content: '// Advanced hunting query. Type "tsmode-" for the troubleshooting snippets; blank lines separate queries.\n',
         });
         await vscode.window.showTextDocument(doc);
         return doc;

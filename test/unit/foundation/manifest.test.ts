@@ -164,3 +164,21 @@ describe('walkthrough (unit)', () => {
     }
   });
 });
+
+describe('snippet hints in the docs (unit)', () => {
+  it('tells users to type a prefix that the troubleshooting snippets really have', () => {
+    const snippets = JSON.parse(fs.readFileSync(path.join(root, 'snippets', 'kql.code-snippets'), 'utf8')) as Record<string, { prefix: string | string[] }>;
+    const prefixes = Object.values(snippets).flatMap((s) => (Array.isArray(s.prefix) ? s.prefix : [s.prefix]));
+    const texts = [
+      fs.readFileSync(path.join(root, 'README.md'), 'utf8'),
+      fs.readFileSync(path.join(root, 'media', 'walkthrough', 'kql.md'), 'utf8'),
+      fs.readFileSync(path.join(root, 'src', 'extension.ts'), 'utf8'),
+      JSON.stringify(contributes.viewsWelcome),
+    ];
+    const hints = texts.flatMap((t) => [...t.matchAll(/[Tt]ype [`"\\]*([\w-]+)[`"\\]* (?:for|to see|in a)/g)].map((m) => m[1]));
+    assert.ok(hints.length >= 4, `found hints: ${hints.join(', ')}`);
+    for (const hint of hints) {
+      assert.ok(prefixes.filter((p) => p.startsWith(hint)).length >= 4, `"${hint}" starts too few snippet prefixes (${prefixes.join(', ')})`);
+    }
+  });
+});
