@@ -150,9 +150,13 @@ export function registerDeviceFeature(context: vscode.ExtensionContext, deps: De
     if (timer) clearInterval(timer);
     timer = undefined;
     const seconds = cfg().get<number>('status.refreshSeconds') ?? 60;
-    if (seconds > 0) timer = setInterval(() => void refresh(), seconds * 1000);
+    // Only while someone can see it: each refresh starts a PowerShell process on the device.
+    if (seconds > 0) timer = setInterval(() => deps.devices.treeView.visible && void refresh(), seconds * 1000);
   };
   schedule();
+  const visibilitySub = deps.devices.treeView.onDidChangeVisibility((e) => {
+    if (e.visible && firstShown) void refresh();
+  });
 
   const ui = (): EngineUi => ({ confirm: (r) => api.prompter.confirm(r) });
   const withProgress = <T>(title: string, work: (ui: EngineUi) => Promise<T>) =>
@@ -227,6 +231,7 @@ export function registerDeviceFeature(context: vscode.ExtensionContext, deps: De
     sessionSource,
     { dispose: () => statusSub.dispose() },
     { dispose: () => timer && clearInterval(timer) },
+    visibilitySub,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${NS}.status.refreshSeconds`)) schedule();
       if (e.affectsConfiguration(`${NS}.powershell.path`)) void refresh();
