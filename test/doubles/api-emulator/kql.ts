@@ -6,9 +6,11 @@
  * "not implemented by the emulator" error. Malformed KQL (unbalanced brackets, unterminated strings, a
  * query that starts with `|`, an unknown operator) gets a syntax error that names the token and its
  * position the way Kusto's parser does: `Query could not be parsed at '<token>' on line [line,pos]`
- * (line 1-based, pos 0-based). An unknown table or column gets Kusto's semantic error.
+ * (line 1-based, pos 0-based). An unknown table or column gets Kusto's semantic error. For "Refresh KQL
+ * Schema" it also answers `<Table> | getschema` (directly after a table only) and `union [isfuzzy=true|false]`
+ * over parenthesized queries (the product's `(T | getschema | extend TableName = "T")` legs).
  */
-import { KNOWN_TABLES, type KqlType } from './schema';
+import { KNOWN_TABLES, TABLE_COLUMNS, type KqlType } from './schema';
 
 export class KqlError extends Error {
   constructor(
@@ -19,6 +21,22 @@ export class KqlError extends Error {
     readonly token?: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * `T | getschema` for a table the emulator knows by name but has no column list for (schema.ts): it cannot
+ * answer honestly. Alone that is a 400; a fuzzy union leaves the leg out, as for a table the tenant lacks.
+ */
+export class NoColumnListError extends KqlError {
+  constructor(table: string, tok: { line: number; pos: number }) {
+    super(
+      'unsupported',
+      `The API emulator does not know the columns of '${table}'; getschema works for ${Object.keys(TABLE_COLUMNS).join(', ')}.`,
+      tok.line,
+      tok.pos,
+      table,
+    );
   }
 }
 
@@ -810,21 +828,35 @@ function runPipeline(toks: readonly Tok[], from: number, to: number, ev: Evaluat
   if (e0 <= s0) throw parseError(toks[s0]!); // a query that starts with '|'
   const source = toks[s0]!;
   if (source.kind !== 'ident') throw parseError(source);
-  if (e0 - s0 > 1) throw parseError(toks[s0 + 1]!);
-  const tableName = source.text;
-  if (!KNOWN_TABLES.includes(tableName)) {
-    throw new KqlError(
-      'semantic',
-      `Failed to resolve table or column expression named '${tableName}'`,
-      source.line,
-      source.pos,
-      tableName,
-    );
+  let rest = stages.slice(1);
+  let cols: Column[];
+  let rows: Row[];
+  if (source.text === 'union' && e0 - s0 > 1) {
+    ({ columns: cols, rows } = runUnion(toks, s0 + 1, e0, ev));
+  } else {
+    if (e0 - s0 > 1) throw parseError(toks[s0 + 1]!);
+    const tableName = source.text;
+    if (!KNOWN_TABLES.includes(tableName)) {
+      throw new KqlError(
+        'semantic',
+        `Failed to resolve table or column expression named '${tableName}'`,
+        source.line,
+        source.pos,
+        tableName,
+      );
+    }
+    const first = rest[0];
+    if (first && first[1] - first[0] === 1 && toks[first[0]]!.kind === 'ident' && toks[first[0]]!.text === 'getschema') {
+      // `T | getschema` describes the table itself: from the column list, without reading its rows.
+      ({ columns: cols, rows } = getschema(tableName, source));
+      rest = rest.slice(1);
+    } else {
+      const table = ev.ctx.table(tableName) ?? { columns: [{ name: 'Timestamp', type: 'datetime' as const }], rows: [] };
+      cols = [...table.columns];
+      rows = table.rows as Row[];
+    }
   }
-  const table = ev.ctx.table(tableName) ?? { columns: [{ name: 'Timestamp', type: 'datetime' as const }], rows: [] };
-  let cols: Column[] = [...table.columns];
-  let rows: Row[] = table.rows as Row[];
-  for (const [s, e] of stages.slice(1)) {
+  for (const [s, e] of rest) {
     if (e <= s) throw parseError(toks[s]!);
     const p = new Parser(toks, e);
     p.i = s;
@@ -838,8 +870,103 @@ function runPipeline(toks: readonly Tok[], from: number, to: number, ev: Evaluat
   return { columns: cols, rows };
 }
 
+/** .NET type names, as `getschema`'s DataType gives them (Kusto stores bool as SByte). */
+const DOTNET_TYPES: Record<KqlType, string> = {
+  string: 'System.String',
+  datetime: 'System.DateTime',
+  long: 'System.Int64',
+  int: 'System.Int32',
+  bool: 'System.SByte',
+  dynamic: 'System.Object',
+  real: 'System.Double',
+  guid: 'System.Guid',
+  timespan: 'System.TimeSpan',
+};
+
+/** `T | getschema`: one row per column, with Kusto's four columns. */
+function getschema(table: string, tok: Tok): QueryResult {
+  const known = TABLE_COLUMNS[table];
+  if (!known) throw new NoColumnListError(table, tok);
+  return {
+    columns: [
+      { name: 'ColumnName', type: 'string' },
+      { name: 'ColumnOrdinal', type: 'int' },
+      { name: 'DataType', type: 'string' },
+      { name: 'ColumnType', type: 'string' },
+    ],
+    rows: known.map(([name, type], i) => ({ ColumnName: name, ColumnOrdinal: i, DataType: DOTNET_TYPES[type], ColumnType: type })),
+  };
+}
+
+/**
+ * `union [isfuzzy=true|false] (query), (query)…`: the legs' rows one after the other, columns by name in the
+ * order they first appear (Kusto's default outer union). With isfuzzy=true a leg whose table does not resolve
+ * is left out, and the query fails only when no leg resolves. Bare table legs, other parameters and legs that
+ * disagree on a column's type are not implemented.
+ */
+function runUnion(toks: readonly Tok[], from: number, to: number, ev: Evaluator): QueryResult {
+  let i = from;
+  let fuzzy = false;
+  while (i < to && toks[i]!.kind === 'ident' && toks[i + 1]?.kind === 'op' && toks[i + 1]!.text === '=') {
+    const param = toks[i]!;
+    const value = toks[i + 2]!;
+    if (i + 2 >= to) throw parseError(value);
+    if (param.text !== 'isfuzzy') {
+      throw new KqlError('unsupported', `The API emulator does not implement union's '${param.text}' parameter.`, param.line, param.pos, param.text);
+    }
+    if (value.kind !== 'ident' || !['true', 'false'].includes(value.text)) throw parseError(value);
+    fuzzy = value.text === 'true';
+    i += 3;
+  }
+  const legs = splitTop(toks, i, to, ',');
+  const results: QueryResult[] = [];
+  let firstError: KqlError | undefined;
+  for (const [a, b] of legs) {
+    if (b <= a) throw parseError(toks[a]!);
+    const open = toks[a]!;
+    const close = toks[b - 1]!;
+    if (!(open.kind === 'op' && open.text === '(' && close.kind === 'op' && close.text === ')' && splitTop(toks, a, b, ',').length === 1)) {
+      throw new KqlError('unsupported', 'The API emulator implements union only over parenthesized queries: union (T | …), (T | …).', open.line, open.pos, open.text);
+    }
+    // The brackets balance (checked up front), so the leg's closing bracket must be the one that ends it.
+    if (matchingClose(toks, a) !== b - 1) throw parseError(toks[matchingClose(toks, a) + 1]!);
+    try {
+      results.push(runPipeline(toks, a + 1, b - 1, ev));
+    } catch (err) {
+      const unresolved = err instanceof NoColumnListError || (err instanceof KqlError && err.kind === 'semantic' && /^Failed to resolve table/.test(err.message));
+      if (!fuzzy || !unresolved) throw err;
+      firstError ??= err as KqlError;
+    }
+  }
+  if (results.length === 0) throw firstError ?? parseError(toks[to]!);
+  const columns: Column[] = [];
+  for (const r of results) {
+    for (const c of r.columns) {
+      const seen = columns.find((x) => x.name === c.name);
+      if (!seen) columns.push(c);
+      else if (seen.type !== c.type) {
+        throw new KqlError('unsupported', `The API emulator does not implement union legs whose column '${c.name}' differs in type (${seen.type}, ${c.type}).`);
+      }
+    }
+  }
+  return { columns, rows: results.flatMap((r) => r.rows) };
+}
+
+function matchingClose(toks: readonly Tok[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.kind !== 'op') continue;
+    if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+    else if ((t.text === ')' || t.text === ']' || t.text === '}') && --depth === 0) return i;
+  }
+  return toks.length - 1;
+}
+
 function applyOperator(op: string, opTok: Tok, p: Parser, ev: Evaluator, cols: Column[], rows: Row[]): QueryResult {
   switch (op) {
+    case 'getschema':
+      throw new KqlError('unsupported', 'The API emulator implements getschema only directly after a table name.', opTok.line, opTok.pos, op);
     case 'where':
     case 'filter': {
       const pred = p.expr();

@@ -70,6 +70,9 @@ export const KNOWN_TABLES: readonly string[] = [
 
 export type KqlType = 'string' | 'datetime' | 'long' | 'int' | 'bool' | 'dynamic' | 'real' | 'guid' | 'timespan';
 
+/** The one column the emulated tenant has beyond the shipped schema (see DeviceEvents below). */
+export const EXTRA_TENANT_COLUMN = { table: 'DeviceEvents', column: 'InitiatingProcessUniqueId', type: 'long' } as const;
+
 export const TABLE_COLUMNS: Readonly<Record<string, readonly (readonly [string, KqlType])[]>> = {
   DeviceEvents: [
     ['Timestamp', 'datetime'],
@@ -136,6 +139,10 @@ export const TABLE_COLUMNS: Readonly<Record<string, readonly (readonly [string, 
     ['IsProcessRemoteSession', 'bool'],
     ['ProcessRemoteSessionDeviceName', 'string'],
     ['ProcessRemoteSessionIP', 'string'],
+    // Deliberately NOT in the schema the extension ships (src/kql/schema/ah-schema.json): a column the tenant
+    // has that the bundled copy does not, so "Refresh KQL Schema" has something observable to add (e2e test
+    // test/e2e/kqlSchema.test.ts). Rows carry null in it.
+    [EXTRA_TENANT_COLUMN.column, EXTRA_TENANT_COLUMN.type],
   ],
   DeviceInfo: [
     ['Timestamp', 'datetime'],
