@@ -33,6 +33,14 @@ const targets = [
     external: ['vscode'],
   },
   {
+    // Loaded on the first hunting run or panel restore (src/hunting/index.ts).
+    entryPoints: ['src/hunting/engine.ts'],
+    outfile: 'dist/hunting.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+  },
+  {
     entryPoints: ['src/webview-ui/results/main.ts'],
     outfile: 'dist/webview/results.js',
     platform: 'browser',

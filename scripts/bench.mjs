@@ -6,6 +6,11 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './lib/paths.mjs';
 import { run } from './lib/proc.mjs';
+import { parseArgs } from 'node:util';
+
+// `--only activation|bundles|benches` runs one part (e.g. to re-measure on a quiet machine).
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const wants = (part) => !values.only || values.only === part;
 
 const { ensureTestEnvironment } = await import('./lib/setup.mjs');
 await ensureTestEnvironment();
@@ -18,6 +23,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+if (wants('bundles')) {
 console.log('\n== bundles (production) ==');
 const bundles = [];
 const walk = (dir) => {
@@ -31,8 +37,10 @@ walk(join(repoRoot, 'dist'));
 for (const b of bundles) console.log(`${b.file.padEnd(32)} ${kb(b.size).padStart(10)}`);
 const main = bundles.find((b) => b.file === join('dist', 'extension.js'));
 console.log(`main bundle: ${kb(main.size)} (target < 500 KB: ${main.size < 500 * 1024 ? 'met' : 'NOT met'})`);
+}
 
-console.log('\n== activation in VS Code (code-server), 5 fresh starts ==');
+if (wants('activation')) {
+console.log('\n== activation in VS Code (code-server), 5 fresh starts; ext.activate() timed after the host settles for 3 s ==');
 const { launchBrowser, runExtensionTests, startCodeServer } = await import('./lib/codeServer.mjs');
 const samples = [];
 for (let i = 1; i <= 5; i++) {
@@ -44,7 +52,8 @@ for (let i = 1; i <= 5; i++) {
     if (!m) throw new Error(`start ${i}: no measurement (exit ${r.exitCode})`);
     const s = JSON.parse(m[1]);
     samples.push(s);
-    console.log(`start ${i}: activate() ${s.activateCallMs.toFixed(1)} ms (inside activate: ${s.insideActivateMs.toFixed(1)} ms)`);
+    const features = Object.entries(s.features ?? {}).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+    console.log(`start ${i}: activate() ${s.activateCallMs.toFixed(1)} ms (inside activate: ${s.insideActivateMs.toFixed(1)} ms; ${features})`);
   } finally {
     await browser.close();
     await server.stop();
@@ -52,8 +61,9 @@ for (let i = 1; i <= 5; i++) {
 }
 const med = median(samples.map((s) => s.activateCallMs));
 console.log(`activation median: ${med.toFixed(1)} ms (target < 50 ms: ${med < 50 ? 'met' : 'NOT met'})`);
+}
 
-const benches = readdirSync(join(repoRoot, 'bench')).filter((f) => f.endsWith('.bench.ts')).sort();
+const benches = wants('benches') ? readdirSync(join(repoRoot, 'bench')).filter((f) => f.endsWith('.bench.ts')).sort() : [];
 for (const b of benches) {
   console.log(`\n== bench/${b} ==`);
   const code = await run('npx', ['tsx', join('bench', b)], { cwd: repoRoot });

@@ -183,7 +183,7 @@ const WORKBENCH_NOISE =
  * Runs the extension-host mocha suite at `testsPath` (compiled index.js exporting run()) inside code-server,
  * the way VS Code's own browser integration tests do. Resolves with { exitCode, log, result }.
  */
-export async function runExtensionTests({ server, browser, testsPath, timeoutMs = 600_000, onLog, screenshotPath }) {
+export async function runExtensionTests({ server, browser, testsPath, timeoutMs = 600_000, onLog, screenshotPath, extensionPath = repoRoot }) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   let log = '';
   let resolveExit;
@@ -195,7 +195,7 @@ export async function runExtensionTests({ server, browser, testsPath, timeoutMs 
   });
   await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
   const payload = [
-    ['extensionDevelopmentPath', server.remoteUri(repoRoot)],
+    ['extensionDevelopmentPath', server.remoteUri(extensionPath)],
     ['extensionTestsPath', server.remoteUri(testsPath)],
     ['skipWelcome', 'true'],
   ];

@@ -41,9 +41,15 @@ export class WorkspaceNotTrustedError extends DefenderToolError {
   }
 }
 
+/** True for our typed errors, also those thrown by a lazily loaded bundle with its own copy of the classes. */
+export function isDefenderToolError(err: unknown): err is DefenderToolError {
+  return err instanceof DefenderToolError || (err instanceof Error && typeof (err as { code?: unknown }).code === 'string');
+}
+
 export function isCancellation(err: unknown): boolean {
   return (
     err instanceof UserCancelledError ||
+    (isDefenderToolError(err) && err.code === 'cancelled') ||
     (err instanceof Error && (err.name === 'AbortError' || err.name === 'Canceled'))
   );
 }

@@ -10,9 +10,11 @@ import { HuntingDiagnostics } from './diagnostics';
 import { HistoryStore } from './historyStore';
 import { describeEntry, type HistoryEntry } from './model/history';
 import { labelFor } from './model/timespans';
-import { ResultsPanels, type ExportResult } from './resultsPanel';
-import { HuntingRunner, type RunOutcome } from './runner';
+import type { HuntingEngine } from './engine';
+import type { ExportResult, ResultsPanels } from './resultsPanel';
+import type { HuntingRunner, RunOutcome } from './runner';
 import { HuntingSessionsSource } from './sessionsSource';
+import { RESULTS_VIEW_TYPE } from '../webview-ui/results/protocol';
 
 export interface HuntingDeps {
   readonly log: ILogger;
@@ -37,35 +39,60 @@ export function registerHunting(context: vscode.ExtensionContext, deps: HuntingD
   const history = new HistoryStore(context.workspaceState);
   const diagnostics = new HuntingDiagnostics();
   const sessions = deps.sessions ? new HuntingSessionsSource(context.globalState, deps.sessions, log) : undefined;
-  // The panels call back into the runner (Run again, Show query); both exist before any message arrives.
-  const panels = new ResultsPanels(context.extensionUri, log, {
-    rerun: (panel) => runner.rerun(panel),
-    openQuery: (panel) => runner.showQuery(panel),
-  });
-  const runner: HuntingRunner = new HuntingRunner({ log, auth: deps.auth, panels, history, diagnostics, sessions, memento: context.workspaceState });
+  // The run engine (runner, results panels, grid model) is its own bundle, loaded on first use: activation
+  // only registers the code lens, the commands and the panel serializer.
+  let engine: HuntingEngine | undefined;
+  const getEngine = (): HuntingEngine => {
+    if (!engine) {
+      const mod = require(context.asAbsolutePath('dist/hunting.js')) as typeof import('./engine');
+      engine = mod.createHuntingEngine({
+        extensionUri: context.extensionUri,
+        log,
+        auth: deps.auth,
+        history,
+        diagnostics,
+        sessions,
+        memento: context.workspaceState,
+      });
+      context.subscriptions.push(engine.panels);
+    }
+    return engine;
+  };
   const lenses = new HuntingCodeLensProvider(history);
-  context.subscriptions.push(history, diagnostics, panels, lenses);
+  context.subscriptions.push(history, diagnostics, lenses);
   if (sessions) context.subscriptions.push(sessions);
 
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider({ language: 'kql' }, lenses),
+    vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: unknown) => getEngine().panels.restore(panel, state),
+    }),
     registerCommand(
       CommandIds.huntingRun,
       (uri?: vscode.Uri | string, line?: number, options?: { timespan?: string }) =>
-        runner.runCommand(uri, typeof line === 'number' ? line : undefined, options),
+        getEngine().runner.runCommand(uri, typeof line === 'number' ? line : undefined, options),
       deps.log,
     ),
-    registerCommand(CommandIds.huntingShowHistory, (uri?: vscode.Uri | string) => showHistory(runner, history, uri), deps.log),
+    registerCommand(CommandIds.huntingShowHistory, (uri?: vscode.Uri | string) => showHistory(() => getEngine().runner, history, uri), deps.log),
     registerCommand(
       CommandIds.huntingExportResults,
-      (format?: 'csv' | 'json', target?: vscode.Uri | string) => exportResults(panels, format, target),
+      (format?: 'csv' | 'json', target?: vscode.Uri | string) => exportResults(engine?.panels, format, target),
       deps.log,
     ),
   );
-  return { runner, panels, history, diagnostics };
+  return {
+    get runner() {
+      return getEngine().runner;
+    },
+    get panels() {
+      return getEngine().panels;
+    },
+    history,
+    diagnostics,
+  };
 }
 
-async function showHistory(runner: HuntingRunner, history: HistoryStore, uriArg?: vscode.Uri | string): Promise<RunOutcome | HistoryEntry | undefined> {
+async function showHistory(runner: () => HuntingRunner, history: HistoryStore, uriArg?: vscode.Uri | string): Promise<RunOutcome | HistoryEntry | undefined> {
   const uri = uriArg ? (typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg) : vscode.window.activeTextEditor?.document.uri;
   if (!uri) throw new DefenderToolError('no-file', 'Open a .kql file to see its hunting history.');
   const entries = history.entries(uri.toString());
@@ -113,11 +140,11 @@ async function showHistory(runner: HuntingRunner, history: HistoryStore, uriArg?
     editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return entry;
   }
-  return runner.run({ documentUri: uri.toString(), query: entry.query, origin: { line: entry.line, character: 0 }, timespan: entry.timespan });
+  return runner().run({ documentUri: uri.toString(), query: entry.query, origin: { line: entry.line, character: 0 }, timespan: entry.timespan });
 }
 
-async function exportResults(panels: ResultsPanels, format?: 'csv' | 'json', target?: vscode.Uri | string): Promise<ExportResult | undefined> {
-  const panel = panels.active;
+async function exportResults(panels: ResultsPanels | undefined, format?: 'csv' | 'json', target?: vscode.Uri | string): Promise<ExportResult | undefined> {
+  const panel = panels?.active;
   if (!panel?.result) throw new DefenderToolError('no-results', 'Run a hunting query first: there are no results to export.');
   let chosen = format;
   if (chosen !== 'csv' && chosen !== 'json') {

@@ -280,15 +280,13 @@ export class ResultsPanels extends Disposable {
     private readonly handlers: PanelHandlers,
   ) {
     super();
-    this.register(
-      vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => {
-          const persisted = (state && typeof state === 'object' ? state : {}) as PersistedState;
-          const uri = persisted.run?.documentUri ?? `untitled:restored-${Date.now()}`;
-          this.adopt(panel, uri, persisted);
-        },
-      }),
-    );
+  }
+
+  /** Restores a panel VS Code kept across a reload (the serializer is registered at activation, see index.ts). */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
+    const persisted = (state && typeof state === 'object' ? state : {}) as PersistedState;
+    const uri = persisted.run?.documentUri ?? `untitled:restored-${Date.now()}`;
+    this.adopt(panel, uri, persisted);
   }
 
   /** The panel for a document, created beside the editor if needed. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../constants';
-import { describeError, DefenderToolError, isCancellation } from '../core/errors';
+import { describeError, isCancellation, isDefenderToolError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 
 /**
@@ -29,7 +29,7 @@ export async function reportCommandError(id: string, err: unknown, log: ILogger)
     return;
   }
   log.error(`[${id}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  const action = err instanceof DefenderToolError ? err.action : undefined;
+  const action = isDefenderToolError(err) ? err.action : undefined;
   const buttons = action ? [action.title, 'Show Log'] : ['Show Log'];
   const choice = await vscode.window.showErrorMessage(describeError(err), ...buttons);
   if (choice === 'Show Log') {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { describeError, DefenderToolError, isCancellation, UserCancelledError, WorkspaceNotTrustedError } from '../../../src/core/errors';
+import { describeError, DefenderToolError, isCancellation, isDefenderToolError, UserCancelledError, WorkspaceNotTrustedError } from '../../../src/core/errors';
 import { assessHost, describeRemote } from '../../../src/core/host';
 import { Disposable, disposeAll, toDisposable } from '../../../src/core/lifecycle';
 import { componentLogger, MemoryLogger } from '../../../src/core/logger';
@@ -54,6 +54,19 @@ describe('core (unit)', () => {
       abort.name = 'AbortError';
       assert.ok(isCancellation(abort));
       assert.ok(!isCancellation(new DefenderToolError('x', 'boom')));
+    });
+    it('recognises typed errors thrown by another bundle (its own copy of the classes) by shape', () => {
+      class ForeignCancelled extends Error {
+        readonly code = 'cancelled';
+      }
+      class ForeignTyped extends Error {
+        readonly code = 'no-results';
+        readonly action = { title: 'Open Setting', command: 'workbench.action.openSettings' };
+      }
+      assert.ok(isCancellation(new ForeignCancelled('x')));
+      assert.ok(isDefenderToolError(new ForeignTyped('y')));
+      assert.ok(!isCancellation(new ForeignTyped('y')));
+      assert.ok(!isDefenderToolError(new Error('plain')));
     });
     it('describes errors on one short line', () => {
       assert.strictEqual(describeError(new Error('first\nsecond')), 'first');

@@ -31,7 +31,7 @@ describe('manifest (unit)', () => {
     // The one explicit event VS Code does not imply: restoring the results panel after a reload needs it.
     const explicit = (pkg.activationEvents ?? []) as string[];
     assert.deepStrictEqual(explicit.filter((e) => !/^onWebviewPanel:/.test(e)), [], 'activationEvents should stay implicit');
-    const serializer = fs.readFileSync(path.join(root, 'src', 'hunting', 'resultsPanel.ts'), 'utf8');
+    const serializer = fs.readFileSync(path.join(root, 'src', 'hunting', 'index.ts'), 'utf8');
     assert.match(serializer, /registerWebviewPanelSerializer\(RESULTS_VIEW_TYPE/);
     assert.deepStrictEqual(explicit, [`onWebviewPanel:${RESULTS_VIEW_TYPE}`]);
     assert.deepStrictEqual(pkg.extensionKind, ['workspace']);
