@@ -16,7 +16,7 @@ import type { ErrorInfo, RunInfo } from '../webview-ui/results/protocol';
 import type { HuntingDiagnostics } from './diagnostics';
 import type { HistoryStore } from './historyStore';
 import { classifyHuntingError, limitNotices, toDocumentPosition, type HuntingFailure } from './model/errors';
-import { firstLine } from './model/history';
+import { firstLine, type HistoryEntry } from './model/history';
 import { CUSTOM_TIMESPAN, labelFor, timespanChoices } from './model/timespans';
 import type { ResultsPanel, ResultsPanels } from './resultsPanel';
 import type { HuntingSessionsSource } from './sessionsSource';
@@ -207,6 +207,15 @@ export class HuntingRunner {
     const panel = this.deps.panels.forDocument(request.documentUri);
     panel.showRunning(run);
     const lineCount = request.query.split(/\r\n|\r|\n/).length;
+    const record = (outcome: Pick<HistoryEntry, 'status'> & Partial<HistoryEntry>) =>
+      this.deps.history.add(request.documentUri, {
+        id: runId,
+        at: startedAt,
+        query: request.query,
+        timespan: request.timespan,
+        line: request.origin.line,
+        ...outcome,
+      });
     this.deps.diagnostics.clear(uri, request.origin.line, request.origin.line + lineCount - 1);
     this.deps.log.info(`[hunting] run ${runId.slice(0, 8)}: ${fileName}:${request.origin.line + 1}, timespan ${request.timespan}, ${endpoint}`);
 
@@ -238,16 +247,7 @@ export class HuntingRunner {
       const shown = Math.min(rows.length, maxRows);
       run = { ...run, durationMs: Date.now() - startedAt, requestId: result.requestId };
       panel.showResult(run, columns, rows, shown, limitNotices(rows.length, shown, timespanLabel.toLowerCase()));
-      await this.deps.history.add(request.documentUri, {
-        id: runId,
-        at: startedAt,
-        query: request.query,
-        timespan: request.timespan,
-        line: request.origin.line,
-        status: 'ok',
-        rowCount: rows.length,
-        durationMs: run.durationMs,
-      });
+      await record({ status: 'ok', rowCount: rows.length, durationMs: run.durationMs });
       const sessionEvents = (await this.deps.sessions?.ingest(columns, rows, request.query)) ?? 0;
       this.deps.log.info(`[hunting] run ${runId.slice(0, 8)}: ${rows.length} rows in ${run.durationMs} ms`);
       return { status: 'ok', runId, rowCount: rows.length, columns, sessionEvents };
@@ -255,7 +255,7 @@ export class HuntingRunner {
       run = { ...run, durationMs: Date.now() - startedAt };
       if (isCancellation(err)) {
         panel.showCancelled(run);
-        await this.deps.history.add(request.documentUri, { id: runId, at: startedAt, query: request.query, timespan: request.timespan, line: request.origin.line, status: 'cancelled' });
+        await record({ status: 'cancelled' });
         this.deps.log.info(`[hunting] run ${runId.slice(0, 8)} cancelled`);
         return { status: 'cancelled', runId };
       }
@@ -276,16 +276,7 @@ export class HuntingRunner {
         requestId: failure.requestId,
       };
       panel.showFailure(run, info);
-      await this.deps.history.add(request.documentUri, {
-        id: runId,
-        at: startedAt,
-        query: request.query,
-        timespan: request.timespan,
-        line: request.origin.line,
-        status: 'error',
-        error: failure.title,
-        durationMs: run.durationMs,
-      });
+      await record({ status: 'error', error: failure.title, durationMs: run.durationMs });
       this.notify(failure, uri, request, where);
       if (err instanceof AuthRequiredError) {
         if (err.status === 401) this.deps.auth.noteTokenRejected();

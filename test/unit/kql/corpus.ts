@@ -3,13 +3,14 @@
  * microsoft/Microsoft-365-Defender-Hunting-Queries) get no error at all from the KQL service, and which errors
  * remain. Used by the unit test (clean-rate target) and by bench/kql-language.bench.ts (the printed report).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { DEFENDER_FUNCTIONS } from '../../../src/kql/schema/defenderFunctions';
 import type { KqlSchema } from '../../../src/kql/schema/schema';
 import type { KqlLanguageService } from '../../../src/kql/service/kqlService';
+import { CORPUS_DIR, readCorpus } from '../grammar/tokenize';
 
-export const CORPUS_DIR = process.env.DTM_KQL_CORPUS ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'kql-corpus');
+// One corpus reader for the grammar and KQL tests.
+export { CORPUS_DIR, readCorpus };
+
 /** Share of the Defender queries that must come out clean (issue #4). */
 export const CLEAN_TARGET = 0.95;
 
@@ -18,14 +19,6 @@ export interface CorpusQuery {
   readonly text: string;
 }
 
-export function readCorpus(dir = CORPUS_DIR): CorpusQuery[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.kql'))
-    .sort()
-    .map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), 'utf8') }));
-}
 
 /**
  * A query is "Defender" when it reads an advanced hunting table or calls a Defender function (outside
