@@ -69,9 +69,7 @@ export const SettingIds = {
 
 /** Context keys used in `when` clauses; set only through infra/contexts.ts. */
 export const ContextKeys = {
-  hostIsWindows: `${NS}.hostIsWindows`,
   signedIn: `${NS}.signedIn`,
-  sessionsEmpty: `${NS}.sessionsEmpty`,
 } as const;
 
 export const OUTPUT_CHANNEL_NAME = 'Defender Troubleshooting';

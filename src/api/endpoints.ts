@@ -59,3 +59,8 @@ export function graphHuntingScope(endpoint: string): string {
   const resource = GRAPH_RESOURCES[host] ?? GRAPH_RESOURCES['graph.microsoft.com']!;
   return `${resource}/ThreatHunting.Read.All`;
 }
+
+/** The hunting scope for a `graph.endpoint` setting value (empty = the public cloud). */
+export function huntingScopeForSetting(setting: string | undefined): string {
+  return graphHuntingScope((setting ?? '').trim() || DEFAULT_GRAPH_ENDPOINT);
+}

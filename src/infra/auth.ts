@@ -4,9 +4,8 @@ import { UserCancelledError } from '../core/errors';
 import { Disposable } from '../core/lifecycle';
 import type { ILogger } from '../core/logger';
 import { setContext } from './contexts';
+import { huntingScopeForSetting } from '../api/endpoints';
 
-/** Graph scope for advanced hunting (POST /security/runHuntingQuery). */
-export const GRAPH_HUNTING_SCOPE = 'https://graph.microsoft.com/ThreatHunting.Read.All';
 
 /** The setting that picks the authentication provider: 'microsoft', or 'microsoft-sovereign-cloud' for national clouds. */
 export const AUTH_PROVIDER_SETTING = 'auth.provider';
@@ -23,6 +22,10 @@ export function authProviderId(): string {
  * 'microsoft' by default). They are never stored
  * and never logged. A customer app registration / tenant is passed with VS Code's pseudo-scopes.
  */
+function defaultHuntingScope(): string {
+  return huntingScopeForSetting(vscode.workspace.getConfiguration(NS).get<string>('graph.endpoint'));
+}
+
 export class AuthService extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
@@ -39,7 +42,7 @@ export class AuthService extends Disposable {
     );
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${NS}.${AUTH_PROVIDER_SETTING}`)) void this.refreshSilently();
+        if (e.affectsConfiguration(`${NS}.${AUTH_PROVIDER_SETTING}`) || e.affectsConfiguration(`${NS}.graph.endpoint`)) void this.refreshSilently();
       }),
     );
   }
@@ -57,7 +60,8 @@ export class AuthService extends Disposable {
     return this.signedIn;
   }
 
-  scopes(base: readonly string[] = [GRAPH_HUNTING_SCOPE]): string[] {
+  /** Defaults to the hunting scope of the configured Graph endpoint's cloud, as the hunting runner asks for. */
+  scopes(base: readonly string[] = [defaultHuntingScope()]): string[] {
     const cfg = vscode.workspace.getConfiguration(NS);
     const clientId = (cfg.get<string>('auth.clientId') ?? '').trim();
     const tenant = (cfg.get<string>('auth.tenant') ?? '').trim();

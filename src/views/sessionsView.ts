@@ -1,7 +1,6 @@
-import { CommandIds, ContextKeys, ViewIds } from '../constants';
+import { CommandIds, ViewIds } from '../constants';
 import type { ILogger } from '../core/logger';
 import type { NodeVM } from '../core/treeModel';
-import { setContext } from '../infra/contexts';
 import { RowSourceView } from './vmTree';
 
 /**
@@ -13,9 +12,7 @@ export class SessionsView extends RowSourceView {
     super(ViewIds.sessions, CommandIds.sessionsRefresh, log);
   }
 
-  protected async roots(): Promise<NodeVM[]> {
-    const rows = await this.sourceRows();
-    void setContext(ContextKeys.sessionsEmpty, rows.length === 0);
-    return rows;
+  protected roots(): Promise<NodeVM[]> {
+    return this.sourceRows();
   }
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { graphHuntingScope, normalizeEndpoint } from '../../../src/api/endpoints';
+import { graphHuntingScope, huntingScopeForSetting, normalizeEndpoint } from '../../../src/api/endpoints';
 import { parseErrorBody, parseRetryAfter, retryAfterFromMessage } from '../../../src/api/errors';
 import { parseHuntingResponse } from '../../../src/api/graph';
 import { describeTimespan, durationMs, validateTimespan } from '../../../src/api/timespan';
@@ -87,5 +87,14 @@ describe('(unit) api parsing', () => {
     assert.equal(graphHuntingScope('https://graph.microsoft.us'), 'https://graph.microsoft.us/ThreatHunting.Read.All');
     assert.equal(graphHuntingScope('https://dod-graph.microsoft.us'), 'https://dod-graph.microsoft.us/ThreatHunting.Read.All');
     assert.equal(graphHuntingScope('http://127.0.0.1:3000'), 'https://graph.microsoft.com/ThreatHunting.Read.All');
+  });
+});
+
+describe('sign-in scope for the graph.endpoint setting (unit)', () => {
+  it('follows the cloud of the configured endpoint, and the public cloud when empty', () => {
+    assert.strictEqual(huntingScopeForSetting('https://graph.microsoft.us'), 'https://graph.microsoft.us/ThreatHunting.Read.All');
+    assert.strictEqual(huntingScopeForSetting(' https://dod-graph.microsoft.us '), 'https://dod-graph.microsoft.us/ThreatHunting.Read.All');
+    assert.strictEqual(huntingScopeForSetting(''), 'https://graph.microsoft.com/ThreatHunting.Read.All');
+    assert.strictEqual(huntingScopeForSetting(undefined), 'https://graph.microsoft.com/ThreatHunting.Read.All');
   });
 });
