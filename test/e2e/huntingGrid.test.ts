@@ -226,6 +226,25 @@ describe('hunting results grid (e2e, browser)', function () {
     await page.waitForFunction(() => window.__posted.some((m) => m.type === 'viewState' && (m as { filter?: string }).filter === 'DeviceName:wks-007'));
   });
 
+  it('remembers the run from its start, so a reload before the last row still offers it again', async () => {
+    await page.evaluate(() => {
+      const run = { runId: 'r2', documentUri: 'file:///w/b.kql', fileName: 'b.kql', queryPreview: 'T', timespan: 'P1D', timespanLabel: 'Last 24 hours', startedAt: Date.now() };
+      window.postMessage({ type: 'running', run }, '*');
+    });
+    await page.locator('#message', { hasText: 'Running query' }).waitFor();
+    const whileRunning = (await page.evaluate(() => window.__state)) as { run?: { runId: string; documentUri: string } } | undefined;
+    assert.equal(whileRunning?.run?.runId, 'r2');
+    assert.equal(whileRunning?.run?.documentUri, 'file:///w/b.kql');
+    // The header arrives before the rows: the state names this run too, not only after 'end'.
+    await page.evaluate(() => {
+      const run = { runId: 'r3', documentUri: 'file:///w/b.kql', fileName: 'b.kql', queryPreview: 'T', timespan: 'P1D', timespanLabel: 'Last 24 hours', startedAt: Date.now() };
+      window.postMessage({ type: 'begin', run, columns: [{ name: 'count_', type: 'Int64', kind: 'number' }], totalRows: 1, returnedRows: 1, notices: [] }, '*');
+    });
+    await page.locator('#grid-header', { hasText: 'count_' }).waitFor();
+    const afterHeader = (await page.evaluate(() => window.__state)) as { run?: { runId: string } } | undefined;
+    assert.equal(afterHeader?.run?.runId, 'r3');
+  });
+
   it('shows failures and restored-but-empty panels with a Run again button', async () => {
     await page.evaluate(() => {
       const run = { runId: 'r', documentUri: 'file:///w/a.kql', fileName: 'a.kql', queryPreview: 'T', timespan: 'P1D', timespanLabel: 'Last 24 hours', startedAt: Date.now() };

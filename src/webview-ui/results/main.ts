@@ -500,6 +500,8 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       reset(msg.run);
       loading = false;
       showMessage('running', 'Running query…', [`${msg.run.fileName} · ${msg.run.timespanLabel}`]);
+      // Kept from the start, so a reload mid-run still knows which query to offer again.
+      persist();
       break;
     case 'begin':
       reset(msg.run);
@@ -514,6 +516,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       showMessage(undefined);
       applyWidths();
       scheduleRender();
+      persist();
       break;
     case 'rows':
       if (!run || msg.runId !== run.runId) break;
