@@ -9,7 +9,8 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, '<redacted-jwt>'],
   // key=value / "key": "value" pairs with sensitive names.
   [
-    /((?:access_token|refresh_token|id_token|client_secret|password|sig|code)["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi,
+    // \b: a whole name only (`code` is OAuth's authorization code; `exitCode` is not a secret).
+    /(\b(?:access_token|refresh_token|id_token|client_secret|password|sig|code)["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi,
     '$1<redacted>',
   ],
 ];

@@ -22,6 +22,8 @@ export interface AuditEntry {
   /** Verification outcome for writes, or an error code. */
   readonly result: string;
   readonly message?: string;
+  /** The terminal's exit code, when shell integration reported one (0 or 1 from PowerShell's `$?`). */
+  readonly exitCode?: number;
   readonly durationMs?: number;
 }
 
@@ -32,7 +34,8 @@ export class AuditLog {
 
   /** Appends one line; appends are serialized so lines never interleave. */
   append(entry: AuditEntry): Promise<void> {
-    const line = redactSecrets(JSON.stringify(entry)) + '\n';
+    // Scrub each string, not the serialized line: the line must stay valid JSON whatever gets redacted.
+    const line = JSON.stringify(entry, (_key, value: unknown) => (typeof value === 'string' ? redactSecrets(value) : value)) + '\n';
     this.log?.info(
       `[audit] ${entry.kind} ${entry.operation} on ${entry.host} via ${entry.via}: ${entry.result}${entry.message ? ` (${entry.message})` : ''} :: ${entry.script.split('\n')[0]}`,
     );

@@ -299,10 +299,12 @@ export class DeviceEngine {
       const started = Date.now();
       let settled = true;
       let note: string | undefined;
+      let exitCode: number | undefined;
       try {
         const r = await writer.execute(change, commandLine, changeScript(change));
         settled = r.settled;
         note = r.note;
+        exitCode = r.exitCode;
       } catch (err) {
         await this.auditRun({ kind: 'write', operation, script: writer.via === 'terminal' ? commandLine : changeScript(change), via: writer.via, ok: false, result: errorCode(err), message: errorMessage(err), durationMs: Date.now() - started });
         throw err;
@@ -311,7 +313,7 @@ export class DeviceEngine {
       const ok = verification.outcome === 'applied';
       await this.auditRun({
         kind: 'write', operation, script: writer.via === 'terminal' ? commandLine : changeScript(change), via: writer.via, ok,
-        result: verification.outcome, message: verification.message + (note ? ` ${note}` : ''), durationMs: Date.now() - started,
+        result: verification.outcome, message: verification.message + (note ? ` ${note}` : ''), exitCode, durationMs: Date.now() - started,
       });
       steps.push({ description: describeChange(change), commandLine, outcome: verification.outcome, message: verification.message + (note ? ` ${note}` : '') });
       if (!ok) stopped = true;

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MemoryLogger } from '../../../src/core/logger';
 import { AuditLog } from '../../../src/defender/audit';
-import { DeviceEngine, type ConfirmRequest, type EngineUi } from '../../../src/defender/deviceEngine';
+import { DeviceEngine, type ConfirmRequest, type EngineUi, type WriteExecutor } from '../../../src/defender/deviceEngine';
 import { TamperProtectionOnError, TroubleshootingInactiveError } from '../../../src/defender/playbooks';
 import { SnapshotStore } from '../../../src/defender/snapshots';
 import { DefenderUnavailableError, NotElevatedError } from '../../../src/powershell/errors';
@@ -12,7 +13,7 @@ import {
   activeSession, expiredSession, readState, runsOf, STANDIN_PATH, tempStandin, updateState, type StandinState,
 } from '../../doubles/powershell/standinState';
 
-function makeEngine(initial: StandinState = {}) {
+function makeEngine(initial: StandinState = {}, extra: Partial<ConstructorParameters<typeof DeviceEngine>[0]> = {}) {
   const { dir, stateFile } = tempStandin(initial);
   const log = new MemoryLogger();
   const runner = new ProcessPowerShellRunner({
@@ -22,7 +23,7 @@ function makeEngine(initial: StandinState = {}) {
   });
   const audit = new AuditLog(path.join(dir, 'storage', 'audit.jsonl'), log);
   const engine = new DeviceEngine({
-    runner, store: new SnapshotStore(path.join(dir, 'storage', 'snapshots')), audit, log, hostName: 'local-host', cpuSampleMs: 10,
+    runner, store: new SnapshotStore(path.join(dir, 'storage', 'snapshots')), audit, log, hostName: 'local-host', cpuSampleMs: 10, ...extra,
   });
   const confirmations: ConfirmRequest[] = [];
   const ui: EngineUi & { answer: boolean; onConfirm?: () => void } = {
@@ -188,5 +189,72 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
     assert.deepEqual(list.map((x) => x.file), [a.file, b.file]);
     assert.ok(fs.readdirSync(path.dirname(a.file)).every((n) => n.endsWith('.json')));
     assert.ok(dir);
+  });
+
+  describe('through a terminal', () => {
+    /** A terminal stand-in: runs the typed command line in the PowerShell stand-in, now or a little later. */
+    function terminal(stateFile: string, behaviour: { settled: boolean; delayMs?: number }): WriteExecutor & { lines: string[] } {
+      const lines: string[] = [];
+      const runLine = (line: string) =>
+        new Promise<number>((resolve) => {
+          execFile(STANDIN_PATH, ['-NoLogo', '-Command', line], { env: { ...process.env, DEFENDER_STANDIN_STATE: stateFile } }, (err) => resolve(err ? 1 : 0));
+        });
+      return {
+        via: 'terminal',
+        lines,
+        async execute(_change, commandLine) {
+          lines.push(commandLine);
+          if (behaviour.settled) {
+            const exitCode = await runLine(commandLine);
+            return { settled: true, exitCode, note: exitCode === 0 ? undefined : `The terminal reported exit code ${exitCode}.` };
+          }
+          // sendText: nothing says when (or whether) the line ran.
+          setTimeout(() => void runLine(commandLine), behaviour.delayMs ?? 0);
+          return { settled: false, note: 'typed into the terminal' };
+        },
+      };
+    }
+
+    it('with shell integration: types the exact command, records its exit code, verifies by reading back', async () => {
+      let writer!: ReturnType<typeof terminal>;
+      const { engine, ui, audit, stateFile } = makeEngine({ troubleshooting: activeSession() }, { writer: () => writer });
+      writer = terminal(stateFile, { settled: true });
+      const result = await engine.runPlaybook('networkProtection', {}, ui);
+      assert.deepEqual(writer.lines, ["Set-MpPreference -EnableNetworkProtection 'Disabled'"]);
+      assert.equal(result.steps[0]!.outcome, 'applied');
+      const write = (await audit.read()).filter((e) => e.kind === 'write').at(-1)!;
+      assert.equal(write.via, 'terminal');
+      assert.equal(write.script, "Set-MpPreference -EnableNetworkProtection 'Disabled'");
+      assert.equal(write.exitCode, 0);
+    });
+
+    it('without shell integration: keeps reading back until the typed command has taken effect', async () => {
+      let writer!: ReturnType<typeof terminal>;
+      const sleeps: number[] = [];
+      const { engine, ui, audit, stateFile } = makeEngine({ troubleshooting: activeSession() }, {
+        writer: () => writer,
+        terminalPoll: { intervalMs: 100, attempts: 40 },
+        sleep: (ms) => {
+          sleeps.push(ms);
+          return new Promise((r) => setTimeout(r, ms));
+        },
+      });
+      writer = terminal(stateFile, { settled: false, delayMs: 300 });
+      const result = await engine.runPlaybook('networkProtection', {}, ui);
+      assert.equal(result.steps[0]!.outcome, 'applied', result.steps[0]!.message);
+      assert.ok(sleeps.length >= 1, 'it read back more than once');
+      assert.match(result.steps[0]!.message, /typed into the terminal/);
+      const write = (await audit.read()).filter((e) => e.kind === 'write').at(-1)!;
+      assert.equal(write.exitCode, undefined);
+    });
+
+    it('without shell integration: a command that never runs ends as "did not take effect", after the polls', async () => {
+      const writer: WriteExecutor = { via: 'terminal', execute: async () => ({ settled: false }) };
+      const sleeps: number[] = [];
+      const { engine, ui } = makeEngine({ troubleshooting: activeSession() }, { writer: () => writer, terminalPoll: { intervalMs: 1, attempts: 3 }, sleep: async (ms) => void sleeps.push(ms) });
+      const result = await engine.runPlaybook('networkProtection', {}, ui);
+      assert.equal(result.steps[0]!.outcome, 'notApplied');
+      assert.deepEqual(sleeps, [1, 1, 1]);
+    });
   });
 });

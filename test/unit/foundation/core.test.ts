@@ -40,6 +40,11 @@ describe('core (unit)', () => {
       assert.match(out, /Bearer <redacted>/);
       assert.match(out, /x=1/);
     });
+    it('matches whole names only: an OAuth code goes, an exit code stays', () => {
+      const out = redactSecrets('redirect?code=0.AAAbbb&state=1 {"exitCode":0,"errorCode":"x"}');
+      assert.ok(!out.includes('0.AAAbbb'), out);
+      assert.match(out, /"exitCode":0,"errorCode":"x"/);
+    });
     it('is applied by component loggers', () => {
       const mem = new MemoryLogger();
       componentLogger(mem, 'api').info('GET /machines Authorization: Bearer zzz');

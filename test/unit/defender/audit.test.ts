@@ -1,0 +1,37 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AuditLog, type AuditEntry } from '../../../src/defender/audit';
+
+const entry = (patch: Partial<AuditEntry> = {}): AuditEntry => ({
+  time: '2026-11-23T00:00:00.000Z', host: 'PC', kind: 'write', operation: 'test', script: 'Set-MpPreference -PUAProtection 0',
+  via: 'terminal', ok: true, result: 'applied', ...patch,
+});
+
+describe('audit log (unit)', () => {
+  let file: string;
+  beforeEach(() => {
+    file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-audit-')), 'sub', 'audit.jsonl');
+  });
+
+  it('writes one valid JSON line per entry, secrets scrubbed from the strings, numbers kept', async () => {
+    const log = new AuditLog(file);
+    await log.append(entry({ exitCode: 0, message: 'token access_token=abc123 seen' }));
+    await log.append(entry({ exitCode: 1, script: "Invoke-Thing -password 'x' # password=hunter2" }));
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    assert.equal(lines.length, 2);
+    const parsed = lines.map((l) => JSON.parse(l) as AuditEntry);
+    assert.deepEqual(parsed.map((e) => e.exitCode), [0, 1]);
+    assert.ok(!lines.join('\n').includes('abc123') && !lines.join('\n').includes('hunter2'), lines.join('\n'));
+    assert.deepEqual(await log.read(), parsed);
+  });
+
+  it('keeps every line when appends overlap, and skips a torn last line after a crash', async () => {
+    const log = new AuditLog(file);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => log.append(entry({ operation: `op ${i}` }))));
+    fs.appendFileSync(file, '{"time":"2026-11-23T00:00:01');
+    const read = await log.read();
+    assert.deepEqual(read.map((e) => e.operation), Array.from({ length: 20 }, (_, i) => `op ${i}`));
+  });
+});
