@@ -216,9 +216,8 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
     }
 
     it('with shell integration: types the exact command, records its exit code, verifies by reading back', async () => {
-      let writer!: ReturnType<typeof terminal>;
       const { engine, ui, audit, stateFile } = makeEngine({ troubleshooting: activeSession() }, { writer: () => writer });
-      writer = terminal(stateFile, { settled: true });
+      const writer = terminal(stateFile, { settled: true });
       const result = await engine.runPlaybook('networkProtection', {}, ui);
       assert.deepEqual(writer.lines, ["Set-MpPreference -EnableNetworkProtection 'Disabled'"]);
       assert.equal(result.steps[0]!.outcome, 'applied');
@@ -229,7 +228,6 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
     });
 
     it('without shell integration: keeps reading back until the typed command has taken effect', async () => {
-      let writer!: ReturnType<typeof terminal>;
       const sleeps: number[] = [];
       const { engine, ui, audit, stateFile } = makeEngine({ troubleshooting: activeSession() }, {
         writer: () => writer,
@@ -239,7 +237,7 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
           return new Promise((r) => setTimeout(r, ms));
         },
       });
-      writer = terminal(stateFile, { settled: false, delayMs: 300 });
+      const writer = terminal(stateFile, { settled: false, delayMs: 300 });
       const result = await engine.runPlaybook('networkProtection', {}, ui);
       assert.equal(result.steps[0]!.outcome, 'applied', result.steps[0]!.message);
       assert.ok(sleeps.length >= 1, 'it read back more than once');
