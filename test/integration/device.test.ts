@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/constants';
 import type { NodeVM } from '../../src/core/treeModel';
@@ -153,21 +154,89 @@ describe('device side through the PowerShell stand-in (integration)', function (
     await assert.rejects(api.device.engine.runPlaybook('networkProtection', {}, { confirm: async () => true }), (e: { code?: string }) => e.code === 'notElevated');
   });
 
-  it('terminal mode: runs the write in the "Defender PowerShell" terminal and verifies by reading back', async () => {
-    reset({ troubleshooting: activeSession() });
-    const config = vscode.workspace.getConfiguration('defenderTroubleshooting');
-    await config.update('execution.mode', 'terminal', vscode.ConfigurationTarget.Global);
+  /**
+   * Terminal mode, with the stand-in reached as `pwsh` (a user's PowerShell 7 setting): on Linux VS Code injects its
+   * shell-integration script only into an executable of that name, and the stand-in then reports OSC 633 as
+   * shellIntegration.ps1 does.
+   */
+  async function inTerminalMode<T>(settings: Record<string, unknown>, body: () => Promise<T>): Promise<T> {
+    const ours = vscode.workspace.getConfiguration('defenderTroubleshooting');
+    const standin = ours.get<string>('powershell.path')!;
+    const pwsh = path.join(path.dirname(standin), 'pwsh');
+    const changed: [vscode.WorkspaceConfiguration, string][] = [];
+    const set = async (section: string, key: string, value: unknown) => {
+      const cfg = vscode.workspace.getConfiguration(section);
+      await cfg.update(key, value, vscode.ConfigurationTarget.Global);
+      changed.push([cfg, key]);
+    };
+    api.device.terminal.current?.dispose();
     try {
+      await set('defenderTroubleshooting', 'powershell.path', pwsh);
+      await set('defenderTroubleshooting', 'execution.mode', 'terminal');
+      for (const [key, value] of Object.entries(settings)) await set('terminal.integrated', key, value);
+      await waitFor(() => vscode.workspace.getConfiguration('defenderTroubleshooting').get('powershell.path') === pwsh, 'the pwsh setting');
+      return await body();
+    } finally {
+      api.device.terminal.current?.dispose();
+      for (const [cfg, key] of changed.reverse()) await cfg.update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+  }
+
+  const lastWrite = () =>
+    fs.readFileSync(api.device.auditFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; via: string; script: string; exitCode?: number }).filter((e) => e.kind === 'write').at(-1)!;
+
+  it('terminal mode with shell integration: executeCommand in "Defender PowerShell", exit code audited, verified', async () => {
+    reset({ troubleshooting: activeSession() });
+    await inTerminalMode({}, async () => {
       const result = await run(CommandIds.playbookNetworkProtection);
       assert.ok(result);
       assert.equal(result.steps[0]!.outcome, 'applied', result.steps[0]!.message);
-      assert.ok(vscode.window.terminals.some((t) => t.name === 'Defender PowerShell'));
-      // Which path ran: shell integration (executeCommand, exit code) or the sendText fallback (a note says so).
-      console.log(`      terminal path: ${prompter.notes.length ? 'sendText fallback' : 'shell integration'}`);
+      const terminal = api.device.terminal.current;
+      assert.ok(terminal && terminal.name === 'Defender PowerShell');
+      assert.ok(terminal.shellIntegration, 'VS Code activated shell integration in the terminal');
+      assert.deepEqual(prompter.notes, [], 'no fallback note');
       assert.equal(readState(statePath).preferences!.EnableNetworkProtection, 0);
-    } finally {
-      await config.update('execution.mode', undefined, vscode.ConfigurationTarget.Global);
-      api.device.terminal.current?.dispose();
-    }
+      const write = lastWrite();
+      assert.equal(write.via, 'terminal');
+      assert.equal(write.script, "Set-MpPreference -EnableNetworkProtection 'Disabled'");
+      assert.equal(write.exitCode, 0);
+    });
+  });
+
+  it('terminal mode with shell integration: exit code 0 and still "blocked by tamper protection" (event 5013)', async () => {
+    reset({ troubleshooting: activeSession(), tamperProtected: true });
+    prompter.onConfirm = () => {
+      const s = readState(statePath);
+      s.troubleshooting = expiredSession();
+      writeState(statePath, s);
+    };
+    await inTerminalMode({}, async () => {
+      const result = await run(CommandIds.playbookUnableToInstall);
+      assert.ok(result);
+      assert.ok(api.device.terminal.current?.shellIntegration);
+      assert.equal(result.steps[0]!.outcome, 'blockedByTamperProtection', result.steps[0]!.message);
+      assert.equal(result.steps[1]!.outcome, 'skipped');
+      const write = lastWrite() as ReturnType<typeof lastWrite> & { result: string };
+      assert.equal(write.script, 'Set-MpPreference -DisableTamperProtection $true');
+      assert.equal(write.exitCode, 0, 'the terminal says it succeeded');
+      assert.equal(write.result, 'blockedByTamperProtection');
+      assert.equal(readState(statePath).tamperProtected, true);
+    });
+  });
+
+  it('terminal mode without shell integration: types the command with sendText, says so, still verifies', async () => {
+    reset({ troubleshooting: activeSession() });
+    await inTerminalMode({ 'shellIntegration.enabled': false }, async () => {
+      const result = await run(CommandIds.playbookNetworkProtection);
+      assert.ok(result);
+      assert.equal(result.steps[0]!.outcome, 'applied', result.steps[0]!.message);
+      assert.equal(api.device.terminal.current?.shellIntegration, undefined);
+      assert.equal(prompter.notes.length, 1);
+      assert.match(prompter.notes[0]!, /Shell integration is not active/);
+      assert.equal(readState(statePath).preferences!.EnableNetworkProtection, 0);
+      const write = lastWrite();
+      assert.equal(write.via, 'terminal');
+      assert.equal(write.exitCode, undefined);
+    });
   });
 });
