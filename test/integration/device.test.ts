@@ -163,11 +163,13 @@ describe('device side through the PowerShell stand-in (integration)', function (
     const ours = vscode.workspace.getConfiguration('defenderTroubleshooting');
     const standin = ours.get<string>('powershell.path')!;
     const pwsh = path.join(path.dirname(standin), 'pwsh');
-    const changed: [vscode.WorkspaceConfiguration, string][] = [];
+    // Put back what was there (the harness's stand-in path lives in the same settings file), not `undefined`.
+    const changed: [vscode.WorkspaceConfiguration, string, unknown][] = [];
     const set = async (section: string, key: string, value: unknown) => {
       const cfg = vscode.workspace.getConfiguration(section);
+      const before = cfg.inspect(key)?.globalValue;
       await cfg.update(key, value, vscode.ConfigurationTarget.Global);
-      changed.push([cfg, key]);
+      changed.push([cfg, key, before]);
     };
     api.device.terminal.current?.dispose();
     try {
@@ -178,7 +180,8 @@ describe('device side through the PowerShell stand-in (integration)', function (
       return await body();
     } finally {
       api.device.terminal.current?.dispose();
-      for (const [cfg, key] of changed.reverse()) await cfg.update(key, undefined, vscode.ConfigurationTarget.Global);
+      for (const [cfg, key, before] of changed.reverse()) await cfg.update(key, before, vscode.ConfigurationTarget.Global);
+      await waitFor(() => vscode.workspace.getConfiguration('defenderTroubleshooting').get('powershell.path') === standin, 'the stand-in path back');
     }
   }
 
