@@ -51,6 +51,12 @@ describe('device side through the PowerShell stand-in (integration)', function (
   const statePath = process.env.DEFENDER_STANDIN_STATE!;
 
   const reset = (patch: StandinState = {}) => writeState(statePath, freshState(patch));
+  /** The session ends (e.g. while the user reads the dialog): writes then "succeed" but do not stick. */
+  const endSessionNow = () => {
+    const s = readState(statePath);
+    s.troubleshooting = expiredSession();
+    writeState(statePath, s);
+  };
   const run = (command: string, args?: unknown) => vscode.commands.executeCommand<PlaybookResult | undefined>(command, args);
 
   before(async () => {
@@ -91,12 +97,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
 
   it('reports a silent tamper-protection block (event 5013) instead of the exit code', async () => {
     reset({ troubleshooting: activeSession(), tamperProtected: true });
-    // The session ends while the user reads the dialog: the write then "succeeds" but does not stick.
-    prompter.onConfirm = () => {
-      const s = readState(statePath);
-      s.troubleshooting = expiredSession();
-      writeState(statePath, s);
-    };
+    prompter.onConfirm = endSessionNow;
     const result = await run(CommandIds.playbookUnableToInstall);
     assert.ok(result);
     assert.equal(result.steps[0]!.outcome, 'blockedByTamperProtection');
@@ -208,11 +209,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
 
   it('terminal mode with shell integration: exit code 0 and still "blocked by tamper protection" (event 5013)', async () => {
     reset({ troubleshooting: activeSession(), tamperProtected: true });
-    prompter.onConfirm = () => {
-      const s = readState(statePath);
-      s.troubleshooting = expiredSession();
-      writeState(statePath, s);
-    };
+    prompter.onConfirm = endSessionNow;
     await inTerminalMode({}, async () => {
       const result = await run(CommandIds.playbookUnableToInstall);
       assert.ok(result);
