@@ -67,8 +67,7 @@ export class ResultsPanel extends Disposable {
     restored?: PersistedState,
   ) {
     super();
-    // Restored after a reload: the rows are gone; without a recorded run there is nothing to offer again.
-    if (restored) this.state = { kind: 'unavailable', run: restored.run };
+    if (restored?.run) this.state = { kind: 'unavailable', run: restored.run };
     if (restored) this.viewState = { sort: restored.sort, filter: restored.filter ?? '' };
     panel.webview.options = {
       enableScripts: true,
