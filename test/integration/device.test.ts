@@ -187,7 +187,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
   }
 
   const lastWrite = () =>
-    fs.readFileSync(api.device.auditFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; via: string; script: string; exitCode?: number }).filter((e) => e.kind === 'write').at(-1)!;
+    fs.readFileSync(api.device.auditFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; via: string; script: string; result: string; exitCode?: number }).filter((e) => e.kind === 'write').at(-1)!;
 
   it('terminal mode with shell integration: executeCommand in "Defender PowerShell", exit code audited, verified', async () => {
     reset({ troubleshooting: activeSession() });
@@ -216,7 +216,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
       assert.ok(api.device.terminal.current?.shellIntegration);
       assert.equal(result.steps[0]!.outcome, 'blockedByTamperProtection', result.steps[0]!.message);
       assert.equal(result.steps[1]!.outcome, 'skipped');
-      const write = lastWrite() as ReturnType<typeof lastWrite> & { result: string };
+      const write = lastWrite();
       assert.equal(write.script, 'Set-MpPreference -DisableTamperProtection $true');
       assert.equal(write.exitCode, 0, 'the terminal says it succeeded');
       assert.equal(write.result, 'blockedByTamperProtection');
