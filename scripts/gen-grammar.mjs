@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Generates syntaxes/kql.tmLanguage.json (scopeName source.kql) from the word lists below and the Defender
-// advanced hunting table list in syntaxes/defender-tables.json (a snapshot of shared/reference/ah-schema.json).
+// advanced hunting table list in syntaxes/defender-tables.json (a snapshot of the shipped schema,
+// src/kql/schema/ah-schema.json).
 //
 //   node scripts/gen-grammar.mjs                          write the grammar
 //   node scripts/gen-grammar.mjs --check                  exit 1 if the committed grammar differs
-//   node scripts/gen-grammar.mjs --schema <ah-schema.json> refresh the table snapshot, then write the grammar
+//   node scripts/gen-grammar.mjs --schema src/kql/schema/ah-schema.json   refresh the table snapshot, then write the grammar
 //
 // test/unit/grammar/generated.test.ts checks that the committed grammar equals the generated one.
 // Design notes (performance): only `let` statements, lambda parameter lists and ``` strings are begin/end rules
@@ -524,7 +525,7 @@ function main(argv) {
   const schemaIdx = argv.indexOf('--schema');
   if (schemaIdx >= 0) {
     const tables = readTables(argv[schemaIdx + 1]);
-    const note = 'Defender advanced hunting table names, from shared/reference/ah-schema.json (MicrosoftDocs/defender-docs). Input of scripts/gen-grammar.mjs.';
+    const note = 'Defender advanced hunting table names, from the shipped schema src/kql/schema/ah-schema.json (MicrosoftDocs/defender-docs). Input of scripts/gen-grammar.mjs.';
     fs.writeFileSync(TABLES_FILE, JSON.stringify({ comment: note, tables }, null, 2) + '\n');
   }
   const text = render(generate(loadTables()));
