@@ -513,9 +513,8 @@ export class KqlLanguageService {
       try {
         const a = this.analyze(block.text);
         const svc = this.codeService(a);
-        const selStart = Math.max(0, start - block.start);
-        const selEnd = Math.min(block.text.length, end - block.start);
-        const info = svc.GetCodeActions(selStart, selStart, Math.max(0, selEnd - selStart), null, true, null, this.ct());
+        const [selStart, selEnd] = tokenSpan(a.code.Syntax, Math.max(0, start - block.start), Math.min(block.text.length, end - block.start));
+        const info = svc.GetCodeActions(selStart, selStart, selEnd - selStart, null, true, null, this.ct());
         for (const top of toArray(this.rt, info?.Actions)) {
           const leaves = top.Actions ? toArray(this.rt, top.Actions) : [top];
           for (const leaf of leaves) {
@@ -545,8 +544,15 @@ export class KqlLanguageService {
     return actions;
   }
 
+  /** One Kusto action's edits in document offsets; undefined when it fails (a failing action costs only itself). */
   private applyKustoAction(svc: any, leaf: any, caret: number, base: number): KqlTextEdit[] | undefined {
-    const result = svc.ApplyCodeAction(leaf, caret, null, this.ct());
+    let result: any;
+    try {
+      result = svc.ApplyCodeAction(leaf, caret, null, this.ct());
+    } catch (err) {
+      this.report(`codeAction '${String(leaf?.Title ?? '')}'`, err);
+      return undefined;
+    }
     if (!result || result.FailureReason) return undefined;
     const edits: KqlTextEdit[] = [];
     for (const ra of toArray(this.rt, result.Actions)) {
@@ -582,6 +588,27 @@ function shiftDiagnostic(d: KqlDiagnostic, by: number): KqlDiagnostic {
       ? { fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, start: e.start + by })) })) }
       : {}),
   };
+}
+
+/**
+ * The part of a selection [start, end) (block offsets) that covers tokens: a selection that starts or ends in
+ * whitespace or a comment is narrowed to the tokens it touches, and one that touches none (a comment line)
+ * becomes a caret. Kusto offers "Extract Function" for any selection and throws ("negative delete length")
+ * when asked to apply it to one made of trivia only.
+ */
+function tokenSpan(syntax: any, start: number, end: number): [number, number] {
+  if (end <= start) return [start, start];
+  let first: any;
+  let last: any;
+  // GetTokenAt answers the token whose span, leading trivia (whitespace, comments) included, holds the offset.
+  for (let token = syntax.GetTokenAt(start); token && token.TextStart < end; token = token.GetNextToken()) {
+    if (token.Width > 0 && token.TextStart + token.Width > start) {
+      first ??= token;
+      last = token;
+    }
+  }
+  if (!first) return [start, start];
+  return [Math.max(start, first.TextStart), Math.min(end, last.TextStart + last.Width)];
 }
 
 function leafTitle(top: any, leaf: any): string {

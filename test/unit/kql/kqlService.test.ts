@@ -42,8 +42,12 @@ describe('kql/service (Kusto.Language over the advanced hunting schema)', functi
     });
 
     it('explains TimeGenerated, on tables with and without known columns', () => {
+      // Every bundled table has its columns; a table whose columns are unknown (open) is made here.
+      const svc = freshService();
+      const bundled = loadBundledSchema();
+      svc.setSchema({ ...bundled, tables: bundled.tables.map((t) => (t.name === 'DeviceTvmBrowserExtensions' ? { name: t.name, description: t.description } : t)) });
       const doc = 'DeviceEvents | where TimeGenerated > ago(1h)\n\nDeviceTvmBrowserExtensions | where TimeGenerated > ago(1h)';
-      const dx = sharedService().diagnostics(doc);
+      const dx = svc.diagnostics(doc);
       assert.deepStrictEqual(dx.map((d) => [d.code, d.severity, slice(doc, d)]), [
         ['KS142', 'error', 'TimeGenerated'],
         ['DT002', 'warning', 'TimeGenerated'],
@@ -91,11 +95,35 @@ describe('kql/service (Kusto.Language over the advanced hunting schema)', functi
 
     it('follows a refreshed schema', () => {
       const svc = freshService();
-      const q = 'DeviceTvmBrowserExtensions | project ExtensionId, Bogus';
-      assert.deepStrictEqual(svc.diagnostics(q), [], 'unknown columns are accepted while the table is open');
-      const refreshed = applyGetSchemaRows(loadBundledSchema(), [{ TableName: 'DeviceTvmBrowserExtensions', ColumnName: 'ExtensionId', ColumnType: 'string' }]);
+      const q = 'DeviceTvmBrowserExtensions | project ExtensionId, TenantOnlyColumn';
+      assert.deepStrictEqual(svc.diagnostics(q).map((d) => slice(q, d)), ['TenantOnlyColumn'], 'the bundled columns');
+      const refreshed = applyGetSchemaRows(loadBundledSchema(), [
+        { TableName: 'DeviceTvmBrowserExtensions', ColumnName: 'ExtensionId', ColumnType: 'string' },
+        { TableName: 'DeviceTvmBrowserExtensions', ColumnName: 'TenantOnlyColumn', ColumnType: 'string' },
+      ]);
       svc.setSchema(refreshed.schema);
-      assert.deepStrictEqual(svc.diagnostics(q).map((d) => slice(q, d)), ['Bogus']);
+      assert.deepStrictEqual(svc.diagnostics(q), []);
+      assert.deepStrictEqual(svc.diagnostics('DeviceTvmBrowserExtensions | project BrowserName').map((d) => d.code), ['KS142'], 'the tenant has only its columns');
+    });
+
+    it('accepts the real names of issue #10: GraphAPIAuditEvents, ISP, the remote-session columns', () => {
+      const ok = [
+        'GraphAPIAuditEvents\n| where Timestamp > ago(1d)\n| where RequestUri has "messages"\n| summarize count() by bin(Timestamp, 1h), AccountObjectId',
+        'CloudAppEvents\n| where ISP != ""\n| project Timestamp, CountryCode, IPAddress, ISP',
+        'IdentityLogonEvents\n| where ISP != "INTERNAL_NETWORK"\n| project Timestamp, AccountUpn, ISP',
+        'DeviceImageLoadEvents\n| where IsInitiatingProcessRemoteSession\n| project InitiatingProcessSessionId, InitiatingProcessRemoteSessionDeviceName, InitiatingProcessRemoteSessionIP',
+        'DeviceProcessEvents\n| where IsProcessRemoteSession or IsInitiatingProcessRemoteSession\n| project CreatedProcessSessionId, ProcessRemoteSessionDeviceName, ProcessRemoteSessionIP, InitiatingProcessRemoteSessionIP',
+      ];
+      for (const q of ok) assert.deepStrictEqual(errors(sharedService().diagnostics(q)), [], q);
+      const old = 'GraphApiAuditEvents | take 1';
+      assert.deepStrictEqual(sharedService().diagnostics(old).map((d) => [d.code, slice(old, d)]), [['KS204', 'GraphApiAuditEvents']], 'the docs spelling is not the table');
+    });
+
+    it('reports a made-up column on every table, including the ones that used to accept any name', () => {
+      for (const table of ['DeviceTvmBrowserExtensions', 'EntraIdSignInEvents', 'GraphAPIAuditEvents', 'OAuthAppInfo', 'DeviceEvents']) {
+        const q = `${table} | project MadeUpColumn`;
+        assert.deepStrictEqual(sharedService().diagnostics(q).map((d) => [d.code, slice(q, d)]), [['KS142', 'MadeUpColumn']], table);
+      }
     });
   });
 
@@ -207,6 +235,18 @@ describe('kql/service (Kusto.Language over the advanced hunting schema)', functi
       ]);
       assert.deepStrictEqual(actions[0]!.edits, [{ start: pos, length: 8, newText: 'has' }]);
       assert.strictEqual(actions[1]!.edits.length, 2);
+    });
+
+    it('narrows a selection to its tokens: a comment line offers nothing and no longer throws (issue #10)', () => {
+      const doc = 'DeviceEvents\n// Exclusion\n| where ActionType == "x"\n| project Timestamp';
+      const comment = at(doc, '// Exclusion');
+      // Kusto threw "negative delete length" applying "Extract Function" to a selection of the comment alone.
+      assert.deepStrictEqual(sharedService().codeActions(doc, comment, comment + '// Exclusion'.length), []);
+      const actions = sharedService().codeActions(doc, comment - 1, at(doc, '"x"') + 3);
+      assert.deepStrictEqual(actions.map((a) => a.title), ['Extract Function']);
+      const edited = [...actions[0]!.edits].sort((a, b) => b.start - a.start).reduce((t, e) => t.slice(0, e.start) + e.newText + t.slice(e.start + e.length), doc);
+      assert.match(edited, /\/\/ Exclusion\n\| invoke functionName\(\)\n\| project Timestamp$/, 'the comment stays, the selected operator moves into the function');
+      assert.deepStrictEqual(errors(sharedService().diagnostics(edited)), []);
     });
 
     it('suggests names in scope for an unknown name', () => {
