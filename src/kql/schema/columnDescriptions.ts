@@ -1,8 +1,8 @@
 /**
- * Column descriptions for hover and completion. shared/reference/ah-schema.json carries names and types only;
+ * Column descriptions for hover and completion. The shipped schema (ah-schema.json) carries names and types only;
  * these are the descriptions of the DeviceEvents reference page (MicrosoftDocs/defender-docs
  * `defender-xdr/advanced-hunting-deviceevents-table.md` at 006b8a9f), whose columns the other Device* tables
- * share with the same wording. They are applied to Device* tables only, where the names mean the same thing.
+ * share with the same wording. They are applied to those Device* tables only, where the names mean the same thing.
  */
 export const DEVICE_COLUMN_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Timestamp: 'Date and time when the event was recorded',
@@ -71,8 +71,14 @@ export const DEVICE_COLUMN_DESCRIPTIONS: Readonly<Record<string, string>> = {
   ProcessRemoteSessionIP: "IP address of the remote device from which the created process's RDP session was initiated",
 };
 
-/** A column's description: its own, else the shared Device* wording for a Device* table. */
+/**
+ * The Device* tables whose pages share DeviceEvents' wording. Not the vulnerability-management (DeviceTvm*) and
+ * baseline-compliance tables: there the same names can differ (their AdditionalFields is dynamic, not a string).
+ */
+const SHARED_WORDING = /^Device(?!Tvm|BaselineCompliance)/;
+
+/** A column's description: its own, else the shared Device* wording for a Device* table that shares it. */
 export function describeColumn(table: string, column: string, own?: string): string | undefined {
   if (own) return own;
-  return table.startsWith('Device') ? DEVICE_COLUMN_DESCRIPTIONS[column] : undefined;
+  return SHARED_WORDING.test(table) ? DEVICE_COLUMN_DESCRIPTIONS[column] : undefined;
 }
