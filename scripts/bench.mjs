@@ -8,7 +8,8 @@ import { repoRoot } from './lib/paths.mjs';
 import { run } from './lib/proc.mjs';
 import { parseArgs } from 'node:util';
 
-// `--only activation|bundles|benches` runs one part (e.g. to re-measure on a quiet machine).
+// `--only activation|bundles|benches` runs one part (e.g. to re-measure on a quiet machine); `--only kql` or
+// `--only grammar` runs the one bench/*.bench.ts whose name starts so.
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const wants = (part) => !values.only || values.only === part;
 
@@ -63,7 +64,8 @@ const med = median(samples.map((s) => s.activateCallMs));
 console.log(`activation median: ${med.toFixed(1)} ms (target < 50 ms: ${med < 50 ? 'met' : 'NOT met'})`);
 }
 
-const benches = wants('benches') ? readdirSync(join(repoRoot, 'bench')).filter((f) => f.endsWith('.bench.ts')).sort() : [];
+const benchFiles = readdirSync(join(repoRoot, 'bench')).filter((f) => f.endsWith('.bench.ts')).sort();
+const benches = wants('benches') ? benchFiles : benchFiles.filter((f) => f.startsWith(values.only));
 for (const b of benches) {
   console.log(`\n== bench/${b} ==`);
   const code = await run('npx', ['tsx', join('bench', b)], { cwd: repoRoot });
