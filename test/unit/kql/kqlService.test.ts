@@ -116,7 +116,9 @@ describe('kql/service (Kusto.Language over the advanced hunting schema)', functi
       ];
       for (const q of ok) assert.deepStrictEqual(errors(sharedService().diagnostics(q)), [], q);
       const old = 'GraphApiAuditEvents | take 1';
-      assert.deepStrictEqual(sharedService().diagnostics(old).map((d) => [d.code, slice(old, d)]), [['KS204', 'GraphApiAuditEvents']], 'the docs spelling is not the table');
+      const dx = sharedService().diagnostics(old);
+      assert.deepStrictEqual(dx.map((d) => [d.code, slice(old, d)]), [['KS204', 'GraphApiAuditEvents']], 'the docs spelling is not the table');
+      assert.deepStrictEqual(sharedService().codeActions(old, 0, 0, dx).map((a) => a.title), ["Change to 'GraphAPIAuditEvents'"]);
     });
 
     it('reports a made-up column on every table, including the ones that used to accept any name', () => {
