@@ -16,7 +16,7 @@ describe('(unit) api client: a body that stalls after the headers', () => {
   const open = new Set<http.ServerResponse>();
 
   before(async () => {
-    server = http.createServer((req, res) => {
+    server = http.createServer((_req, res) => {
       open.add(res);
       res.on('close', () => open.delete(res));
       res.writeHead(200, { 'Content-Type': 'application/json' });
