@@ -69,6 +69,25 @@ export class NetworkError extends DefenderToolError {
   }
 }
 
+/**
+ * Paging stopped because the service kept sending pages without end: pages that add nothing (empty, or only
+ * items already seen) while still carrying a next link, or more pages than the bound.
+ */
+export class PagingError extends DefenderToolError {
+  readonly pages: number;
+  readonly reason: 'no-progress' | 'too-many-pages';
+  constructor(what: string, reason: 'no-progress' | 'too-many-pages', pages: number) {
+    super(
+      'paging',
+      reason === 'no-progress'
+        ? `${what}: the service sent ${pages} pages in a row that added nothing but still pointed to a next page; stopped following them.`
+        : `${what}: stopped after ${pages} pages; the service kept pointing to a next page.`,
+    );
+    this.pages = pages;
+    this.reason = reason;
+  }
+}
+
 /** A request cancelled through its AbortSignal. `isCancellation()` recognises it by name. */
 export class AbortError extends Error {
   constructor(message = 'The request was cancelled.') {
