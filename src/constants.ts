@@ -46,6 +46,16 @@ export const CommandIds = {
   // KQL language server (issue #4): the tenant's schema through getschema, and a restart.
   kqlRefreshSchema: `${NS}.kql.refreshSchema`,
   kqlRestartServer: `${NS}.kql.restartServer`,
+  // Session lifecycle (issue 8): turn on (portal) and track, refresh the troubleshooting query.
+  deviceTurnOnTroubleshooting: `${NS}.device.turnOnTroubleshooting`,
+} as const;
+
+/** Commands other features own; the session lifecycle calls them only when they are registered. */
+export const OptionalCommandIds = {
+  /** Issue 8 item 6 (fleet). */
+  deviceCollectInvestigationPackage: `${NS}.device.collectInvestigationPackage`,
+  /** Issue 9. */
+  sessionReportWrite: `${NS}.sessionReport.write`,
 } as const;
 
 export const SettingIds = {
@@ -65,6 +75,8 @@ export const SettingIds = {
   kqlDiagnosticsEnabled: `${NS}.kql.diagnostics.enabled`,
   kqlDiagnosticsAnalyzers: `${NS}.kql.diagnostics.analyzers`,
   kqlTraceServer: `${NS}.kql.trace.server`,
+  sessionsEndingSoonMinutes: `${NS}.sessions.endingSoonMinutes`,
+  sessionsPollMinutes: `${NS}.sessions.pollMinutes`,
 } as const;
 
 /** Context keys used in `when` clauses; set only through infra/contexts.ts. */
