@@ -48,6 +48,16 @@ export const CommandIds = {
   kqlRestartServer: `${NS}.kql.restartServer`,
   // The sample tenant (issue #11): leave it for a real tenant.
   sampleLeave: `${NS}.sample.leave`,
+  // Session lifecycle (issue 8): turn on (portal) and track, refresh the troubleshooting query.
+  deviceTurnOnTroubleshooting: `${NS}.device.turnOnTroubleshooting`,
+} as const;
+
+/** Commands other features own; the session lifecycle calls them only when they are registered. */
+export const OptionalCommandIds = {
+  /** Issue 8 item 6 (fleet). */
+  deviceCollectInvestigationPackage: `${NS}.device.collectInvestigationPackage`,
+  /** Issue 9. */
+  sessionReportWrite: `${NS}.sessionReport.write`,
 } as const;
 
 export const SettingIds = {
@@ -68,6 +78,8 @@ export const SettingIds = {
   kqlDiagnosticsAnalyzers: `${NS}.kql.diagnostics.analyzers`,
   kqlTraceServer: `${NS}.kql.trace.server`,
   sampleEnabled: `${NS}.sample.enabled`,
+  sessionsEndingSoonMinutes: `${NS}.sessions.endingSoonMinutes`,
+  sessionsPollMinutes: `${NS}.sessions.pollMinutes`,
 } as const;
 
 /** Context keys used in `when` clauses; set only through infra/contexts.ts. */
