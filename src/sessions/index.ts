@@ -87,6 +87,10 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
     return { schema: res.schema, results: res.results, serverDate };
   };
 
+  const hostName = () => {
+    const v = deps.device?.view();
+    return v?.kind === 'ok' ? v.device.computerName : os.hostname();
+  };
   const late: { notifier?: SessionNotifier } = {};
   const tracker = new SessionTracker({
     memento: context.globalState,
@@ -94,16 +98,13 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
     run,
     canRun: () => deps.auth.isSignedIn && vscode.workspace.isTrusted,
     settings,
+    isOwnDevice: (s) => !!s.deviceName && s.deviceName.toLowerCase().split('.')[0] === hostName()?.toLowerCase().split('.')[0],
     notify: async (stage, session) => {
       await late.notifier?.notify(stage, session);
     },
   });
   const notifier = new SessionNotifier(context.globalState, log, tracker.clock);
   late.notifier = notifier;
-  const hostName = () => {
-    const v = deps.device?.view();
-    return v?.kind === 'ok' ? v.device.computerName : os.hostname();
-  };
   const statusBar = new SessionStatusBar(() => tracker.sessions(), hostName, tracker.clock);
 
   const checksFor = (s: LifecycleSession) => {
