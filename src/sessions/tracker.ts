@@ -63,6 +63,8 @@ export interface TrackerDeps {
   /** Whether a background query may run now (signed in, trusted): it never pops a sign-in. */
   readonly canRun: () => boolean;
   readonly settings: () => TrackerSettings;
+  /** The device VS Code runs on: its session is announced even when it was not requested here. */
+  readonly isOwnDevice?: (session: LifecycleSession) => boolean;
   /** Tells people about a transition (de-duplicated by the caller). */
   readonly notify: (stage: NotifiedStage, session: LifecycleSession, transition: Transition) => Promise<void>;
 }
@@ -108,6 +110,11 @@ export class SessionTracker extends Disposable {
         clearTimeout(this.stageTimer);
       },
     });
+  }
+
+  /** Where requests and events persist (globalState); a second tracker on it acts like a reload or another window. */
+  get memento(): vscode.Memento {
+    return this.deps.memento;
   }
 
   get serviceOffsetMs(): number {
@@ -166,7 +173,9 @@ export class SessionTracker extends Disposable {
     this.index.update(sessions);
     this.changed.fire();
     for (const t of transitions) {
-      const stage = notificationsFor(t);
+      // Announced: sessions requested from here and This device's; the rest of the tenant only shows in the views.
+      const mine = !!t.session.requestedAt || !!t.session.deviceId?.startsWith('local:') || !!this.deps.isOwnDevice?.(t.session);
+      const stage = mine ? notificationsFor(t) : undefined;
       this.deps.log.info(`[sessions] ${t.key}: ${t.from ?? 'new'} → ${t.to}`);
       if (stage) await this.deps.notify(stage, t.session, t).catch((err) => this.deps.log.warn(`notification failed: ${String(err)}`));
     }
