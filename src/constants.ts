@@ -52,6 +52,18 @@ export const CommandIds = {
   // KQL language server (issue #4): the tenant's schema through getschema, and a restart.
   kqlRefreshSchema: `${NS}.kql.refreshSchema`,
   kqlRestartServer: `${NS}.kql.restartServer`,
+  // The sample tenant (issue #11): leave it for a real tenant.
+  sampleLeave: `${NS}.sample.leave`,
+  // Session lifecycle (issue 8): turn on (portal) and track, refresh the troubleshooting query.
+  deviceTurnOnTroubleshooting: `${NS}.device.turnOnTroubleshooting`,
+} as const;
+
+/** Commands other features own; the session lifecycle calls them only when they are registered. */
+export const OptionalCommandIds = {
+  /** Issue 8 item 6 (fleet). */
+  deviceCollectInvestigationPackage: `${NS}.device.collectInvestigationPackage`,
+  /** Issue 9. */
+  sessionReportWrite: `${NS}.sessionReport.write`,
 } as const;
 
 export const SettingIds = {
@@ -72,11 +84,15 @@ export const SettingIds = {
   kqlDiagnosticsEnabled: `${NS}.kql.diagnostics.enabled`,
   kqlDiagnosticsAnalyzers: `${NS}.kql.diagnostics.analyzers`,
   kqlTraceServer: `${NS}.kql.trace.server`,
+  sampleEnabled: `${NS}.sample.enabled`,
+  sessionsEndingSoonMinutes: `${NS}.sessions.endingSoonMinutes`,
+  sessionsPollMinutes: `${NS}.sessions.pollMinutes`,
 } as const;
 
 /** Context keys used in `when` clauses; set only through infra/contexts.ts. */
 export const ContextKeys = {
   signedIn: `${NS}.signedIn`,
+  sampleTenant: `${NS}.sampleTenant`,
 } as const;
 
 export const OUTPUT_CHANNEL_NAME = 'Defender Troubleshooting';

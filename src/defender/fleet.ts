@@ -3,6 +3,7 @@
  * Pure: the Devices view adapter (src/fleet/) turns these into tree items.
  */
 import type { Machine } from '../api/mde';
+import { mdText as esc } from '../core/markdown';
 import type { NodeTone, NodeVM } from '../core/treeModel';
 import { machineIdOfRow, tenantRowId } from './deviceGrouping';
 import type { DeviceTroubleshootingInfo } from './deviceTroubleshooting';
@@ -47,8 +48,6 @@ export function ago(iso: string | null | undefined, now: Date): string | undefin
 function isWindows(m: Machine): boolean {
   return /^windows/i.test(m.osPlatform ?? '');
 }
-
-const esc = (s: unknown) => String(s ?? '').replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 
 /** The machine id behind a tenant device row id (rows of a device under several tag groups differ by suffix). */
 export function tenantMachineId(rowId: string | undefined): string | undefined {
@@ -106,7 +105,7 @@ export function machineNode(m: Machine, now: Date, options: MachineNodeOptions =
     tooltip,
     icon: inSession ? 'debug-alt' : 'vm',
     tone: ts?.stage === 'endingSoon' || ts?.stage === 'notActivated' ? 'warning' : healthTone(m.healthStatus),
-    contextValue: ['tenantDevice', isWindows(m) ? 'windows' : 'other'].join(' '),
+    contextValue: ['tenantDevice', isWindows(m) ? 'windows' : 'other', ...(ts ? [`ts-${ts.stage}`] : [])].join(' '),
     ...(options.children ? { children: options.children, collapsed: true } : {}),
   };
 }

@@ -189,11 +189,21 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
     void vscode.window.withProgress({ location: { viewId: ViewIds.devices } }, () => finished);
   };
 
+  /** A device under several tag groups: its child rows get the row's scope too, so tree ids stay unique. */
+  const rescope = (nodes: readonly NodeVM[], rowId: string): NodeVM[] =>
+    nodes.map((n) => ({
+      ...n,
+      id: `${rowId}/${n.id}`,
+      ...(n.children ? { children: async () => rescope(await n.children!(), rowId) } : {}),
+    }));
+
   const deviceRow = (m: Machine, rowId: string): NodeVM =>
     machineNode(m, new Date(), {
       rowId,
       troubleshooting: deps.troubleshooting?.forDevice(m.id, m.computerDnsName ?? undefined),
-      children: deps.deviceChildren ? () => deps.deviceChildren!(m) : undefined,
+      children: deps.deviceChildren
+        ? () => (rowId.includes('@') ? rescope(deps.deviceChildren!(m), rowId) : deps.deviceChildren!(m))
+        : undefined,
     });
 
   const children = async (): Promise<readonly NodeVM[]> => {
