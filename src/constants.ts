@@ -25,6 +25,12 @@ export const CommandIds = {
   deviceOpenInPortal: `${NS}.device.openInPortal`,
   deviceCopyId: `${NS}.device.copyId`,
   deviceConnectSsh: `${NS}.device.connectSsh`,
+  // Fleet (issue 8): devices at tenant scale, investigation packages, detection rules.
+  devicesClearFilter: `${NS}.devices.clearFilter`,
+  devicesFilter: `${NS}.devices.filter`,
+  devicesGroupBy: `${NS}.devices.groupBy`,
+  devicesSearch: `${NS}.devices.search`,
+  devicesStopLoading: `${NS}.devices.stopLoading`,
   // Device side (issue #3): status, playbooks, snapshots, undo, audit.
   deviceRefreshStatus: `${NS}.device.refreshStatus`,
   playbookUnableToInstall: `${NS}.playbook.unableToInstall`,
@@ -70,6 +76,7 @@ export const SettingIds = {
   mdeEndpoint: `${NS}.mde.endpoint`,
   mdeScope: `${NS}.mde.scope`,
   devicesMaxCount: `${NS}.devices.maxCount`,
+  devicesGroupBy: `${NS}.devices.groupBy`,
   authProvider: `${NS}.auth.provider`,
   huntingDefaultTimespan: `${NS}.hunting.defaultTimespan`,
   huntingMaxRowsInGrid: `${NS}.hunting.maxRowsInGrid`,
