@@ -46,6 +46,8 @@ export const CommandIds = {
   // KQL language server (issue #4): the tenant's schema through getschema, and a restart.
   kqlRefreshSchema: `${NS}.kql.refreshSchema`,
   kqlRestartServer: `${NS}.kql.restartServer`,
+  // The sample tenant (issue #11): leave it for a real tenant.
+  sampleLeave: `${NS}.sample.leave`,
 } as const;
 
 export const SettingIds = {
@@ -71,11 +73,13 @@ export const SettingIds = {
   eventsShowBookkeeping: `${NS}.events.showBookkeeping`,
   performanceTopCount: `${NS}.performance.topCount`,
   performanceNestedCount: `${NS}.performance.nestedCount`,
+  sampleEnabled: `${NS}.sample.enabled`,
 } as const;
 
 /** Context keys used in `when` clauses; set only through infra/contexts.ts. */
 export const ContextKeys = {
   signedIn: `${NS}.signedIn`,
+  sampleTenant: `${NS}.sampleTenant`,
 } as const;
 
 export const OUTPUT_CHANNEL_NAME = 'Defender Troubleshooting';

@@ -1,4 +1,4 @@
-import { DefenderApiError } from './errors';
+import { DefenderApiError, PagingError } from './errors';
 import type { RestClient, RetryNotice } from './http';
 
 /** Machine entity (defender.md §1.2 and the real response in §10). Every field may be null or absent. */
@@ -38,12 +38,18 @@ export interface ListMachinesOptions {
   readonly pageSize?: number;
   /** Stop after this many machines. */
   readonly maxItems?: number;
+  /** Stop with a PagingError after this many pages (default MAX_PAGES). */
+  readonly maxPages?: number;
   readonly signal?: AbortSignal;
   readonly onRetry?: (notice: RetryNotice) => void;
 }
 
 export const MAX_PAGE_SIZE = 10_000;
 export const MACHINES_PATH = 'api/machines';
+/** Default bound on pages: 1,000 pages of up to 10,000 machines. */
+export const MAX_PAGES = 1000;
+/** Pages in a row that add no new machine (empty, or repeats) before paging stops. */
+export const MAX_PAGES_WITHOUT_PROGRESS = 3;
 
 /** MDE `GET /api/machines` with paging: follows `@odata.nextLink`, else falls back to `$skip`. */
 export class MdeClient {
@@ -56,7 +62,13 @@ export class MdeClient {
     let skip = 0;
     let next: string | undefined;
     const seenLinks = new Set<string>();
+    const seenIds = new Set<string>();
+    const maxPages = Math.max(1, options.maxPages ?? MAX_PAGES);
+    let pages = 0;
+    let withoutProgress = 0;
     for (;;) {
+      if (pages >= maxPages) throw new PagingError('Listing devices', 'too-many-pages', pages);
+      pages++;
       let body: unknown;
       try {
         const res = next
@@ -73,11 +85,21 @@ export class MdeClient {
         throw err;
       }
       const value = readValue(body);
-      const page = value.slice(0, Math.max(0, max - seen));
+      // Progress is a machine not seen before: an empty page, or the same page again, is none.
+      const fresh = value.filter((m) => {
+        if (seenIds.has(m.id)) return false;
+        seenIds.add(m.id);
+        return true;
+      });
+      withoutProgress = fresh.length > 0 ? 0 : withoutProgress + 1;
+      const page = fresh.slice(0, Math.max(0, max - seen));
       seen += page.length;
       if (page.length > 0) yield page;
       if (seen >= max) return;
       const link = nextLink(body);
+      if ((link || (!next && value.length >= pageSize)) && withoutProgress >= MAX_PAGES_WITHOUT_PROGRESS) {
+        throw new PagingError('Listing devices', 'no-progress', withoutProgress);
+      }
       if (link) {
         if (seenLinks.has(link)) return; // a service loop would otherwise never end
         seenLinks.add(link);

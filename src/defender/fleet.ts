@@ -3,6 +3,7 @@
  * Pure: the Devices view adapter (src/fleet/) turns these into tree items.
  */
 import type { Machine } from '../api/mde';
+import { mdText as esc } from '../core/markdown';
 import type { NodeTone, NodeVM } from '../core/treeModel';
 
 export const TENANT_GROUP_ID = 'devices/tenant';
@@ -45,8 +46,6 @@ export function ago(iso: string | null | undefined, now: Date): string | undefin
 function isWindows(m: Machine): boolean {
   return /^windows/i.test(m.osPlatform ?? '');
 }
-
-const esc = (s: unknown) => String(s ?? '').replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 
 export function machineNode(m: Machine, now: Date): NodeVM {
   const name = m.computerDnsName || m.id;
