@@ -84,6 +84,12 @@ export const SettingIds = {
   kqlDiagnosticsEnabled: `${NS}.kql.diagnostics.enabled`,
   kqlDiagnosticsAnalyzers: `${NS}.kql.diagnostics.analyzers`,
   kqlTraceServer: `${NS}.kql.trace.server`,
+  // Issue #9: the session's event log and the performance analyzer.
+  eventsIds: `${NS}.events.ids`,
+  eventsPageSize: `${NS}.events.pageSize`,
+  eventsShowBookkeeping: `${NS}.events.showBookkeeping`,
+  performanceTopCount: `${NS}.performance.topCount`,
+  performanceNestedCount: `${NS}.performance.nestedCount`,
   sampleEnabled: `${NS}.sample.enabled`,
   sessionsEndingSoonMinutes: `${NS}.sessions.endingSoonMinutes`,
   sessionsPollMinutes: `${NS}.sessions.pollMinutes`,
