@@ -26,11 +26,13 @@ export const CommandIds = {
   deviceCopyId: `${NS}.device.copyId`,
   deviceConnectSsh: `${NS}.device.connectSsh`,
   // Fleet (issue 8): devices at tenant scale, investigation packages, detection rules.
+  deviceCollectInvestigationPackage: `${NS}.device.collectInvestigationPackage`,
   devicesClearFilter: `${NS}.devices.clearFilter`,
   devicesFilter: `${NS}.devices.filter`,
   devicesGroupBy: `${NS}.devices.groupBy`,
   devicesSearch: `${NS}.devices.search`,
   devicesStopLoading: `${NS}.devices.stopLoading`,
+  packageOpen: `${NS}.package.open`,
   // Device side (issue #3): status, playbooks, snapshots, undo, audit.
   deviceRefreshStatus: `${NS}.device.refreshStatus`,
   playbookUnableToInstall: `${NS}.playbook.unableToInstall`,
