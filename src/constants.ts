@@ -26,6 +26,8 @@ export const CommandIds = {
   deviceCopyId: `${NS}.device.copyId`,
   deviceConnectSsh: `${NS}.device.connectSsh`,
   // Fleet (issue 8): devices at tenant scale, investigation packages, detection rules.
+  detectionRuleCreate: `${NS}.detectionRule.create`,
+  detectionRuleCreateTroubleshootingNow: `${NS}.detectionRule.createTroubleshootingNow`,
   deviceCollectInvestigationPackage: `${NS}.device.collectInvestigationPackage`,
   devicesClearFilter: `${NS}.devices.clearFilter`,
   devicesFilter: `${NS}.devices.filter`,

@@ -13,6 +13,7 @@ import { loadFleet, progressText, waitText, type FleetLoadResult } from '../defe
 import type { AuthService } from '../infra/auth';
 import { registerCommand } from '../infra/commandRunner';
 import type { DevicesView } from '../views/devicesView';
+import { registerDetectionRules } from './detectionRules';
 import { registerInvestigationPackage } from './investigationPackage';
 
 /** Delegated MDE permission for listing devices (defender.md §1.1: Machine.Read on WindowsDefenderATP). */
@@ -466,6 +467,8 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
     mdeClient,
     readScope: scope,
   });
+
+  registerDetectionRules(context, { log: deps.log, auth: deps.auth });
 
   return {
     reload,

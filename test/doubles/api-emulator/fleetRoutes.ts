@@ -249,7 +249,7 @@ export function validateRule(body: unknown): string | undefined {
   const q = String(r.queryCondition.queryText);
   for (const col of ['Timestamp', 'ReportId']) if (!new RegExp(`\\b${col}\\b`).test(q)) return `The query must return the column '${col}'.`;
   for (const a of t.impactedAssets) {
-    if (typeof a?.identifier !== 'string' || !new RegExp(`\\b${a.identifier}\\b`).test(q)) return `The impacted asset identifier '${a?.identifier}' is not a column of the query.`;
+    if (typeof a?.identifier !== 'string' || !new RegExp(`\\b${a.identifier}\\b`, 'i').test(q)) return `The impacted asset identifier '${a?.identifier}' is not a column of the query.`;
   }
   return undefined;
 }
