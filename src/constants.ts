@@ -26,11 +26,15 @@ export const CommandIds = {
   deviceCopyId: `${NS}.device.copyId`,
   deviceConnectSsh: `${NS}.device.connectSsh`,
   // Fleet (issue 8): devices at tenant scale, investigation packages, detection rules.
+  detectionRuleCreate: `${NS}.detectionRule.create`,
+  detectionRuleCreateTroubleshootingNow: `${NS}.detectionRule.createTroubleshootingNow`,
+  deviceCollectInvestigationPackage: `${NS}.device.collectInvestigationPackage`,
   devicesClearFilter: `${NS}.devices.clearFilter`,
   devicesFilter: `${NS}.devices.filter`,
   devicesGroupBy: `${NS}.devices.groupBy`,
   devicesSearch: `${NS}.devices.search`,
   devicesStopLoading: `${NS}.devices.stopLoading`,
+  packageOpen: `${NS}.package.open`,
   // Device side (issue #3): status, playbooks, snapshots, undo, audit.
   deviceRefreshStatus: `${NS}.device.refreshStatus`,
   playbookUnableToInstall: `${NS}.playbook.unableToInstall`,

@@ -13,6 +13,8 @@ import { loadFleet, progressText, waitText, type FleetLoadResult } from '../defe
 import type { AuthService } from '../infra/auth';
 import { registerCommand } from '../infra/commandRunner';
 import type { DevicesView } from '../views/devicesView';
+import { registerDetectionRules } from './detectionRules';
+import { registerInvestigationPackage } from './investigationPackage';
 
 /** Delegated MDE permission for listing devices (defender.md §1.1: Machine.Read on WindowsDefenderATP). */
 export const DEFAULT_MDE_SCOPE = 'https://api.securitycenter.microsoft.com/Machine.Read';
@@ -39,8 +41,8 @@ export interface FleetApi {
   readonly onDidLoad: vscode.Event<void>;
   /** The loaded devices (tests, search). */
   readonly model: FleetTreeModel;
-  /** Endpoint, token and limiter for the MDE API, shared with the package and rule commands. */
-  mdeClient(interactiveScope?: string): Promise<MdeClient | undefined>;
+  /** Endpoint, token and limiter for the MDE API; with `interactiveScopes`, a sign-in for them may be asked. */
+  mdeClient(interactiveScopes?: string[], packageUriLimiter?: RateLimiter): Promise<MdeClient | undefined>;
 }
 
 type LoadState =
@@ -79,17 +81,17 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
     }
   };
 
-  const mdeClient = async (interactiveScope?: string): Promise<MdeClient | undefined> => {
+  const mdeClient = async (interactiveScopes?: string[], packageUriLimiter?: RateLimiter): Promise<MdeClient | undefined> => {
     const base = endpoint();
-    const scopes = interactiveScope ? [interactiveScope] : [scope()];
-    const getToken = interactiveScope
+    const scopes = interactiveScopes ?? [scope()];
+    const getToken = interactiveScopes
       ? async () => deps.auth.getToken(true, scopes)
       : async () => silentToken(scopes);
     if (!(await getToken())) return undefined;
     let limiter = limiters.get(base);
     if (!limiter) limiters.set(base, (limiter = new RateLimiter(MACHINES_RATE)));
     const rest = new RestClient({ baseUrl: base, name: 'mde', log: deps.log, getToken });
-    return new MdeClient(rest, { limiter });
+    return new MdeClient(rest, { limiter, packageUriLimiter });
   };
 
   // One stable group row, refreshed in place, so its expansion and children survive every page.
@@ -119,7 +121,10 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
     }
   };
 
-  const startLoad = () => {
+  /** Starts loading; resolves once it is known whether there is a session (the first rows can then be right). */
+  const startLoad = (): Promise<void> => {
+    let tokenChecked!: () => void;
+    const checked = new Promise<void>((r) => (tokenChecked = r));
     const gen = ++generation;
     const controller = new AbortController();
     state = { kind: 'loading', controller };
@@ -127,7 +132,15 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
     const max = Math.max(0, Math.floor(cfg().get<number>('devices.maxCount') ?? 0));
     const finished = new Promise<void>((resolve) => {
       void (async () => {
-        const client = await mdeClient();
+        let client: MdeClient | undefined;
+        try {
+          client = await mdeClient();
+        } catch (err) {
+          if (gen === generation) state = { kind: 'failed', error: err }; // e.g. a bad endpoint setting
+          tokenChecked();
+          return resolve();
+        }
+        tokenChecked();
         if (gen !== generation) return resolve();
         if (!client) {
           state = { kind: 'signedOut' };
@@ -187,6 +200,7 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
       })();
     });
     void vscode.window.withProgress({ location: { viewId: ViewIds.devices } }, () => finished);
+    return checked;
   };
 
   /** A device under several tag groups: its child rows get the row's scope too, so tree ids stay unique. */
@@ -207,7 +221,7 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
     });
 
   const children = async (): Promise<readonly NodeVM[]> => {
-    if (state.kind === 'idle') startLoad();
+    if (state.kind === 'idle') await startLoad();
     if (state.kind === 'signedOut') return [signInRow()];
     const rows: NodeVM[] = [];
     const f = filter();
@@ -446,6 +460,15 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
       deps.log,
     ),
   );
+
+  registerInvestigationPackage(context, {
+    log: deps.log,
+    deviceName: (id) => model.machine(id)?.computerDnsName ?? undefined,
+    mdeClient,
+    readScope: scope,
+  });
+
+  registerDetectionRules(context, { log: deps.log, auth: deps.auth });
 
   return {
     reload,

@@ -27,6 +27,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Dataset, type DatasetOptions, type FakeDevice } from './dataset';
 import { ControllableClock } from './clock';
+import { FleetRoutes } from './fleetRoutes';
 import { graphTypeName, KqlError, runQuery, toJsonValue, type Table, type Value } from './kql';
 import { TABLE_COLUMNS } from './schema';
 import { parseScript, scriptedRows, type TroubleshootingScript } from './troubleshooting';
@@ -46,6 +47,8 @@ export interface EmulatorConfig {
   maxResultBytes: number;
   /** Whether machine pages carry @odata.nextLink (false exercises the client's $skip fallback). */
   nextLink: boolean;
+  /** Pause between 16 KB chunks of a package download (progress and cancel are observable). */
+  downloadChunkDelayMs: number;
   /** Column descriptor keys: Microsoft's samples show both `name/type` and `Name/Type`. */
   schemaKeyCase: 'lower' | 'upper';
   /** If set, only this bearer token is accepted. */
@@ -61,6 +64,7 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   maxRows: 100_000,
   maxResultBytes: 124 * 1024 * 1024,
   nextLink: true,
+  downloadChunkDelayMs: 5,
   schemaKeyCase: 'lower',
 };
 
@@ -109,6 +113,8 @@ export interface RunningEmulator {
   readonly clock: ControllableClock;
   /** Scripted troubleshooting sessions (POST /__admin/troubleshooting). */
   readonly scripts: TroubleshootingScript[];
+  /** Machine actions, packages and detection rules (fleetRoutes.ts). */
+  readonly fleet: FleetRoutes;
   addFaults(faults: Fault[]): void;
   reset(): void;
   close(): Promise<void>;
@@ -124,6 +130,7 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
     if (options[key] !== undefined) (config as unknown as Record<string, unknown>)[key] = options[key];
   }
   const dataset = new Dataset({ anchor: clock.now(), ...options.dataset });
+  const fleet = new FleetRoutes(dataset, () => clock.now(), () => baseUrl());
   const requests: RequestRecord[] = [];
   let faults: Fault[] = [];
   const calls: Record<'hunting' | 'machines', number[]> = { hunting: [], machines: [] };
@@ -144,6 +151,27 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
 
     if (path.startsWith('/__admin/')) return admin(method, path, body, res);
+    const fleetKind = FleetRoutes.kind(method, path);
+    if (fleetKind === 'download') {
+      // A SAS-style URL: no bearer token, the signature in the query is the credential.
+      const fault = takeFault(path);
+      const zip = fault ? undefined : fleet.download(url);
+      requests.push({ at: clock.now(), method, path, query: '?sig=<redacted>', bearer: false, status: fault ? 503 : zip ? 200 : 403 });
+      if (fault) return send(res, 503, { error: 'ServerBusy' });
+      if (!zip) return send(res, 403, { error: 'AuthenticationFailed: signature mismatch.' });
+      res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': String(zip.length) });
+      // Sent in chunks with small pauses, so a download shows progress and can be cancelled in tests.
+      let at = 0;
+      const pump = () => {
+        if (res.destroyed) return;
+        const chunk = zip.subarray(at, at + 16 * 1024);
+        at += chunk.length;
+        if (at >= zip.length) return void res.end(chunk);
+        res.write(chunk);
+        setTimeout(pump, config.downloadChunkDelayMs);
+      };
+      return pump();
+    }
 
     const auth = req.headers.authorization ?? '';
     const bearerMatch = /^Bearer\s+(\S+)$/i.exec(auth);
@@ -177,10 +205,10 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
       send(res, status, payload, { Date: new Date(clock.now()).toUTCString(), ...headers, ...(isHunting || status >= 400 ? { 'request-id': randomUUID() } : {}) }, isHunting);
     };
     const isMachines = /^\/api(\/v1\.0)?\/machines(\/[^/]+)?$/i.test(path);
-    if (!isHunting && !isMachines) {
+    if (!isHunting && !isMachines && !fleetKind) {
       return reply(404, mdeError('ResourceNotFound', `No route for ${method} ${path} in the API emulator.`));
     }
-    const errorShape = isHunting ? graphError : mdeError;
+    const errorShape = isHunting || fleetKind === 'rules' ? graphError : mdeError;
 
     // 1. A bearer token must be present (its value is never logged).
     if (!bearerMatch || (config.requiredToken !== undefined && bearerMatch[1] !== config.requiredToken)) {
@@ -233,15 +261,16 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
       }
     }
 
-    // 3. Call budgets.
+    // 3. Call budgets (machine actions share the machines budget; GetPackageUri has its own, in fleetRoutes.ts).
     const family = isHunting ? 'hunting' : 'machines';
-    const wait = throttle(family);
+    const wait = fleetKind === 'rules' || fleetKind === 'packageUri' ? undefined : throttle(family);
     if (wait !== undefined) {
       return reply(429, errorShape('TooManyRequests', `Rate limit is exceeded. Try again in ${wait} seconds.`), {
         'Retry-After': String(wait),
       });
     }
 
+    if (fleetKind) return fleet.handle(fleetKind, method, url, body, reply, mdeError, graphError);
     if (isHunting) {
       if (method !== 'POST') return reply(405, graphError('BadRequest', 'runHuntingQuery is a POST action.'));
       return hunting(body, kql, timespan, reply);
@@ -387,6 +416,12 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
       api.addFaults(list as Fault[]);
       return send(res, 200, { faults });
     }
+    if (path === '/__admin/actions' && method === 'POST') {
+      const b = json();
+      const error = b ? fleet.setTimeline(b) : 'Body must be JSON.';
+      if (error) return send(res, 400, { error });
+      return send(res, 200, { timeline: fleet.timeline, actions: fleet.actions.length });
+    }
     if (path === '/__admin/devices' && method === 'POST') {
       const b = json();
       const count = b && Number(b.count);
@@ -444,6 +479,7 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
     requests,
     clock,
     scripts,
+    fleet,
     addFaults(list) {
       for (const f of list) {
         if (!f || typeof f.kind !== 'string') continue;
@@ -457,6 +493,7 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
       requests.length = 0;
       scripts.length = 0;
       clock.reset();
+      fleet.reset();
     },
     close: () =>
       new Promise<void>((resolve) => {
