@@ -68,7 +68,7 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
 
   // Background polls never pop a sign-in, and a long Retry-After comes back to the tracker's own backoff.
   const run: HuntingRun = async (query, timespan) => {
-    const endpoint = normalizeEndpoint(cfg().get<string>(SettingIds.graphEndpoint), DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
+    const endpoint = normalizeEndpoint(vscode.workspace.getConfiguration().get<string>(SettingIds.graphEndpoint), DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
     const scopes = [graphHuntingScope(endpoint)];
     let serverDate: string | undefined;
     const rest = new RestClient({
