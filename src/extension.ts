@@ -4,6 +4,7 @@ import { assessHost } from './core/host';
 import { AuthService } from './infra/auth';
 import { registerCommand } from './infra/commandRunner';
 import { ChannelLogger } from './infra/logger';
+import { leaveSample, SampleTenant } from './infra/sample';
 import { currentHostFacts, DevicesView } from './views/devicesView';
 import { SessionsView } from './views/sessionsView';
 import { registerDeviceFeature, type DeviceFeatureApi } from './device';
@@ -17,6 +18,8 @@ export interface ExtensionApi {
   readonly devices: DevicesView;
   readonly sessions: SessionsView;
   readonly auth: AuthService;
+  /** Whether the sample tenant (`npm run dev`) is in use; it labels views and the status bar. */
+  readonly sample: SampleTenant;
   readonly log: ChannelLogger;
   readonly activatedInMs: number;
   /** Milliseconds each feature's registration took inside activate(). */
@@ -33,7 +36,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const devices = new DevicesView(log);
   const sessions = new SessionsView(log);
   const auth = new AuthService(log);
-  context.subscriptions.push(log, devices, sessions, auth);
+  const sample = new SampleTenant(log, [devices.treeView, sessions.treeView]);
+  context.subscriptions.push(log, devices, sessions, auth, sample);
   const timings: Record<string, number> = {};
   const timed = <T>(name: string, register: () => T): T => {
     const t0 = performance.now();
@@ -66,6 +70,20 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(CommandIds.openDocs, () => vscode.env.openExternal(vscode.Uri.parse(DOCS_URL)), log),
     registerCommand(CommandIds.signIn, () => auth.signIn(), log),
     registerCommand(
+      CommandIds.sampleLeave,
+      async () => {
+        const leave = 'Leave Sample';
+        const choice = await vscode.window.showInformationMessage(
+          'Leave the sample tenant? Its settings (sample tenant, the emulator\'s endpoints, the PowerShell stand-in) are removed; then sign in to your tenant.',
+          { modal: true },
+          leave,
+        );
+        if (choice !== leave) return;
+        await leaveSample();
+      },
+      log,
+    ),
+    registerCommand(
       CommandIds.newKqlFile,
       async () => {
         const doc = await vscode.workspace.openTextDocument({
@@ -95,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const activatedInMs = performance.now() - started;
   const breakdown = Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
   log.info(`[activation] activated in ${activatedInMs.toFixed(1)} ms (${breakdown} ms)`);
-  return { devices, sessions, auth, log, activatedInMs, activationTimings: timings, device, sessionLifecycle };
+  return { devices, sessions, auth, sample, log, activatedInMs, activationTimings: timings, device, sessionLifecycle };
 }
 
 export function deactivate(): void {

@@ -23,7 +23,11 @@ export function toTreeItem(vm: NodeVM): vscode.TreeItem {
   item.id = vm.id;
   item.description = vm.description;
   if (vm.tooltip) {
+    // The tooltip is built by pure view-models, with untrusted text escaped by mdText/mdCode (core/markdown).
+    // Never trusted (no command links) and no HTML.
     const md = new vscode.MarkdownString(vm.tooltip);
+    md.isTrusted = false;
+    md.supportHtml = false;
     md.supportThemeIcons = true;
     item.tooltip = md;
   }
