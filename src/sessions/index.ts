@@ -68,7 +68,7 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
 
   // Background polls never pop a sign-in, and a long Retry-After comes back to the tracker's own backoff.
   const run: HuntingRun = async (query, timespan) => {
-    const endpoint = normalizeEndpoint(cfg().get<string>(SettingIds.graphEndpoint), DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
+    const endpoint = normalizeEndpoint(vscode.workspace.getConfiguration().get<string>(SettingIds.graphEndpoint), DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
     const scopes = [graphHuntingScope(endpoint)];
     let serverDate: string | undefined;
     const rest = new RestClient({
@@ -130,7 +130,11 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
   const source = deps.sessions.addSource(() => {
     const now = tracker.clock.now();
     // Ended sessions stay listed for a day.
-    const recent = tracker.sessions().filter((s) => s.stage !== 'ended' || (s.endedAt && now.getTime() - s.endedAt.getTime() <= ENDED_VISIBLE_MS));
+    // This device's own session already has its row (with snapshots) from the device feature.
+    const recent = tracker
+      .sessions()
+      .filter((s) => !s.deviceId?.startsWith('local:'))
+      .filter((s) => s.stage !== 'ended' || (s.endedAt && now.getTime() - s.endedAt.getTime() <= ENDED_VISIBLE_MS));
     return lifecycleRows(recent, now, checksFor);
   });
 
