@@ -7,6 +7,7 @@ import { UserCancelledError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import { NotElevatedError } from '../powershell/errors';
 import type { PowerShellRunner } from '../powershell/runner';
+import { unusualNotes } from '../powershell/reveal';
 import { WRAPPER_VERSION } from '../powershell/script';
 import type { AuditLog } from './audit';
 import { parseComputerStatus, type ComputerStatus, type CultureInfo } from './computerStatus';
@@ -274,10 +275,11 @@ export class DeviceEngine {
 
     const commands = pending.map(changeCommand);
     const writer = this.deps.writer?.() ?? backgroundWriter(this.deps.runner);
+    const unusual = unusualNotes(commands);
     const confirmed = await ui.confirm({
       title: `${title} on ${device}`,
       commands,
-      detail: `${pending.map(describeChange).join('\n')}\n\nRuns ${writer.via === 'terminal' ? 'in the "Defender PowerShell" terminal' : 'in a background PowerShell'}; each change is read back and checked for tamper-protection event 5013.`,
+      detail: `${unusual.length ? `Look closely, the command contains:\n${unusual.map((n) => `• ${n}`).join('\n')}\n\n` : ''}${pending.map(describeChange).join('\n')}\n\nRuns ${writer.via === 'terminal' ? 'in the "Defender PowerShell" terminal' : 'in a background PowerShell'}; each change is read back and checked for tamper-protection event 5013.`,
     });
     if (!confirmed) throw new UserCancelledError();
 

@@ -8,6 +8,7 @@ import { DeviceEngine, type ConfirmRequest, type EngineUi, type WriteExecutor } 
 import { TamperProtectionOnError, TroubleshootingInactiveError } from '../../../src/defender/playbooks';
 import { SnapshotStore } from '../../../src/defender/snapshots';
 import { DefenderUnavailableError, NotElevatedError } from '../../../src/powershell/errors';
+import { InvalidPowerShellValueError } from '../../../src/powershell/quote';
 import { ProcessPowerShellRunner } from '../../../src/powershell/runner';
 import {
   activeSession, expiredSession, readState, runsOf, STANDIN_PATH, tempStandin, updateState, type StandinState,
@@ -131,6 +132,22 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
     assert.deepEqual(p.ExclusionPath, [weird, 'C:\\DB\\DataFiles']);
     assert.deepEqual(p.ExclusionExtension, ['.dbx']);
     assert.ok(!runsOf(stateFile).some((r) => /Start-Process|calc\b(?!\))/.test(r.script) && !r.script.includes("''")));
+  });
+
+  it('high CPU: rejects control characters in any exclusion before asking, and shows unusual characters in the confirmation (issue #10, item 7)', async () => {
+    for (const exclusions of [{ extensions: ['.db\u0003'] }, { processes: ['calc.exe\u001b[2K'] }, { extensions: ['.a\tb'] }]) {
+      const { engine, ui, confirmations, stateFile } = makeEngine({ troubleshooting: activeSession() });
+      const err = await engine.runPlaybook('highCpu', { exclusions }, ui).catch((e: unknown) => e);
+      assert.ok(err instanceof InvalidPowerShellValueError, `${JSON.stringify(exclusions)}: ${String(err)}`);
+      assert.match(err.message, /control character \(U\+00(03|1B|09)\)/);
+      assert.equal(confirmations.length, 0, 'nothing was shown for confirmation');
+      assert.ok(!runsOf(stateFile).some((r) => r.script.includes('Add-MpPreference')));
+    }
+    const { engine, ui, confirmations } = makeEngine({ troubleshooting: activeSession() });
+    ui.answer = false;
+    await engine.runPlaybook('highCpu', { exclusions: { extensions: ['\u2013dbx'] } }, ui).catch(() => undefined);
+    assert.match(confirmations[0]!.detail, /^Look closely, the command contains:\n• U\+2013 EN DASH \(PowerShell reads it as -\) in '⟨U\+2013⟩dbx'/);
+    assert.ok(confirmations[0]!.commands.some((c) => c.includes("'\u2013dbx'")), 'the command line itself stays exact');
   });
 
   it('reports "already set" without asking again', async () => {
