@@ -5,6 +5,7 @@ import { UserCancelledError } from '../core/errors';
 import { componentLogger, type ILogger } from '../core/logger';
 import { messageNode, type NodeVM } from '../core/treeModel';
 import { devicePortalUrl, tenantGroupNode, tenantRows, type TenantListing } from '../defender/fleet';
+import { dnsHostName, InvalidHostNameError, remoteSshUri } from '../defender/sshTarget';
 import type { AuthService } from '../infra/auth';
 import { registerCommand } from '../infra/commandRunner';
 import type { DevicesView } from '../views/devicesView';
@@ -119,7 +120,10 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
       CommandIds.deviceConnectSsh,
       async (node?: NodeVM) => {
         machineId(node);
-        const host = node?.label ?? '';
+        const name = node?.label ?? '';
+        // The name comes from the API: only a DNS name goes to Remote - SSH.
+        const host = dnsHostName(name);
+        if (!host) throw new InvalidHostNameError(name);
         if (!vscode.extensions.getExtension('ms-vscode-remote.remote-ssh')) {
           const choice = await vscode.window.showWarningMessage(
             'Connecting to a device needs the Remote - SSH extension.',
@@ -134,8 +138,7 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
           value: 'C:\\',
         });
         if (!folder) throw new UserCancelledError();
-        const remotePath = `/${folder.replace(/\\/g, '/').replace(/^\/+/, '')}`;
-        const uri = vscode.Uri.parse(`vscode-remote://ssh-remote+${encodeURIComponent(host)}${remotePath}`);
+        const uri = vscode.Uri.parse(remoteSshUri(host, folder));
         await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
         return uri.toString();
       },
