@@ -182,7 +182,7 @@ export class HuntingRunner {
    * The Graph client for one run. Every run (the command, the panel's Run again, the history's Run again) gets its
    * client here, so this is where Restricted Mode is enforced: no query and no token leave an untrusted workspace.
    */
-  private client(): { client: GraphHuntingClient; endpoint: string } {
+  private client(): { client: GraphHuntingClient; endpoint: string; scopes: string[] } {
     if (!this.trusted()) throw new WorkspaceNotTrustedError('Running a hunting query');
     const endpoint = normalizeEndpoint(cfg().get<string>(SettingIds.graphEndpoint), DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
     const scopes = [graphHuntingScope(endpoint)];
@@ -193,7 +193,7 @@ export class HuntingRunner {
       // First token: interactive (running a query is a user action). After a 401: look the session up again, silently.
       getToken: async ({ refresh }) => this.deps.auth.getToken(!refresh, scopes),
     });
-    return { client: new GraphHuntingClient(rest), endpoint };
+    return { client: new GraphHuntingClient(rest), endpoint, scopes };
   }
 
   /** Runs one request end to end. Never throws for service errors: they go to the panel and the editor. */
@@ -215,7 +215,10 @@ export class HuntingRunner {
       startedAt,
     };
     // Settings problems (a bad endpoint) surface before anything opens.
-    const { client, endpoint } = this.client();
+    const { client, endpoint, scopes } = this.client();
+    // Sign in before anything opens or is recorded: a cancelled sign-in ends silently, without a trace in the
+    // panel or the history (the command's error path treats UserCancelledError as silent).
+    if (!(await this.deps.auth.getToken(true, scopes))) throw new AuthRequiredError();
     const panel = this.deps.panels.forDocument(request.documentUri);
     panel.showRunning(run);
     const lineCount = request.query.split(/\r\n|\r|\n/).length;
