@@ -10,7 +10,7 @@ import { SettingIds } from '../constants';
 import { DefenderToolError, isCancellation, UserCancelledError, WorkspaceNotTrustedError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import type { AuthService } from '../infra/auth';
-import { blockAt, isCommentOnly, splitBlocks } from '../kql/blocks';
+import { blockAt, isCommentOnly, selectionIsQuery, splitBlocks } from '../kql/blocks';
 import { columnsFromSchema, rowsFromResults, type GridColumn, type Row } from '../webview-ui/results/model';
 import type { ErrorInfo, RunInfo } from '../webview-ui/results/protocol';
 import type { HuntingDiagnostics } from './diagnostics';
@@ -118,8 +118,13 @@ export class HuntingRunner {
       throw new DefenderToolError('no-query', 'Open a .kql file and put the cursor in a query to run it.');
     }
     if (lineArg === undefined && editor && !editor.selection.isEmpty) {
+      // A selection is the query only when it covers a whole line; a selected word or snippet placeholder is not.
+      const start = document.offsetAt(editor.selection.start);
+      const end = document.offsetAt(editor.selection.end);
       const text = document.getText(editor.selection);
-      if (text.trim()) return { document, query: text, origin: { line: editor.selection.start.line, character: editor.selection.start.character } };
+      if (text.trim() && selectionIsQuery(document.getText(), start, end)) {
+        return { document, query: text, origin: { line: editor.selection.start.line, character: editor.selection.start.character } };
+      }
     }
     const text = document.getText();
     const offset =
