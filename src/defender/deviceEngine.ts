@@ -6,9 +6,9 @@
 import { UserCancelledError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import { NotElevatedError } from '../powershell/errors';
-import type { PowerShellRunner } from '../powershell/runner';
+import type { PowerShellRunner, RunOptions } from '../powershell/runner';
 import { WRAPPER_VERSION } from '../powershell/script';
-import type { AuditLog } from './audit';
+import type { AuditEntry, AuditLog } from './audit';
 import { parseComputerStatus, type ComputerStatus, type CultureInfo } from './computerStatus';
 import {
   changeCommand,
@@ -124,6 +124,27 @@ export class DeviceEngine {
   private setStatus(s: DeviceStatus): void {
     this.last = s;
     for (const l of this.listeners) l(s);
+  }
+
+  /**
+   * A read-only body from another feature (event log, performance analyzer), run in the background and audited
+   * like every other command; `signal` cancels it (the process tree is killed).
+   */
+  async runRead<T>(operation: string, body: string, options: RunOptions = {}): Promise<T> {
+    const started = Date.now();
+    try {
+      const data = await this.deps.runner.run<T>(body, options);
+      await this.auditRun({ kind: 'read', operation, script: body, via: 'background', ok: true, result: 'ok', durationMs: Date.now() - started });
+      return data;
+    } catch (err) {
+      await this.auditRun({ kind: 'read', operation, script: body, via: 'background', ok: false, result: errorCode(err), message: errorMessage(err), durationMs: Date.now() - started });
+      throw err;
+    }
+  }
+
+  /** The audit lines written so far (the session report reads them). */
+  auditEntries(): Promise<AuditEntry[]> {
+    return this.deps.audit.read();
   }
 
   /** Runs a read-only body and audits it. */
