@@ -55,6 +55,16 @@ export const CommandIds = {
   sessionReportOpen: `${NS}.sessionReport.open`,
   // The sample tenant (issue #11): leave it for a real tenant.
   sampleLeave: `${NS}.sample.leave`,
+  // Session lifecycle (issue 8): turn on (portal) and track, refresh the troubleshooting query.
+  deviceTurnOnTroubleshooting: `${NS}.device.turnOnTroubleshooting`,
+} as const;
+
+/** Commands other features own; the session lifecycle calls them only when they are registered. */
+export const OptionalCommandIds = {
+  /** Issue 8 item 6 (fleet). */
+  deviceCollectInvestigationPackage: `${NS}.device.collectInvestigationPackage`,
+  /** Issue 9. */
+  sessionReportWrite: `${NS}.sessionReport.write`,
 } as const;
 
 export const SettingIds = {
@@ -81,6 +91,8 @@ export const SettingIds = {
   performanceTopCount: `${NS}.performance.topCount`,
   performanceNestedCount: `${NS}.performance.nestedCount`,
   sampleEnabled: `${NS}.sample.enabled`,
+  sessionsEndingSoonMinutes: `${NS}.sessions.endingSoonMinutes`,
+  sessionsPollMinutes: `${NS}.sessions.pollMinutes`,
 } as const;
 
 /** Webview panel types (issue #9). */

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { DEFAULT_MDE_ENDPOINT, MdeClient, normalizeEndpoint, RestClient } from '../api';
+import { DEFAULT_MDE_ENDPOINT, MdeClient, normalizeEndpoint, RestClient, type Machine } from '../api';
 import { CommandIds, DEFAULT_PORTAL_URL, NS, SettingIds, ViewIds } from '../constants';
 import { UserCancelledError } from '../core/errors';
 import { componentLogger, type ILogger } from '../core/logger';
 import { messageNode, type NodeVM } from '../core/treeModel';
 import { devicePortalUrl, tenantGroupNode, tenantRows, type TenantListing } from '../defender/fleet';
+import type { DeviceTroubleshootingLookup } from '../defender/deviceTroubleshooting';
 import type { AuthService } from '../infra/auth';
 import { registerCommand } from '../infra/commandRunner';
 import type { DevicesView } from '../views/devicesView';
@@ -19,6 +20,16 @@ export interface FleetDeps {
   readonly log: ILogger;
   readonly auth: AuthService;
   readonly devices: DevicesView;
+  /** Optional (issue 8 seam): each device's troubleshooting stage, from the session lifecycle. */
+  readonly troubleshooting?: DeviceTroubleshootingLookup;
+  /** Optional (issue 8 seam): rows under each device (the session lifecycle's prerequisites). */
+  readonly deviceChildren?: (machine: Machine) => NodeVM[];
+}
+
+export interface FleetApi {
+  reload(): void;
+  /** The loaded Machine behind a tree row id (`device/tenant/<id>`). */
+  machine(rowId: string): Machine | undefined;
 }
 
 /**
@@ -26,9 +37,10 @@ export interface FleetDeps {
  * (paged, throttling honoured by the API client), with deep links to each device page in the portal, where
  * troubleshooting mode is turned on.
  */
-export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps): { reload(): void } {
+export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps): FleetApi {
   const log = componentLogger(deps.log, 'devices');
   let cached: Promise<TenantListing | undefined> | undefined;
+  let loaded: TenantListing | undefined;
 
   const scope = () => (cfg().get<string>('mde.scope') ?? '').trim() || DEFAULT_MDE_SCOPE;
 
@@ -71,13 +83,32 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
           cached = undefined; // signing in reloads through onDidChange
           return [signInRow()];
         }
-        return tenantRows(listing, new Date());
+        loaded = listing;
+        return withSeam(tenantRows(listing, new Date()), listing);
       } catch (err) {
         cached = undefined; // the next expand or refresh tries again
         throw err;
       }
     }),
   ];
+
+  /** The seam's optional deps: the stage before the description, and the extra rows under each device. */
+  const withSeam = (rows: NodeVM[], listing: TenantListing): NodeVM[] => {
+    if (!deps.troubleshooting && !deps.deviceChildren) return rows;
+    const byId = new Map(listing.machines.map((m) => [m.id, m]));
+    return rows.map((row) => {
+      const m = row.id.startsWith(TENANT_PREFIX) ? byId.get(row.id.slice(TENANT_PREFIX.length)) : undefined;
+      if (!m) return row;
+      const info = deps.troubleshooting?.forDevice(m.id, m.computerDnsName ?? undefined);
+      const extra = deps.deviceChildren;
+      return {
+        ...row,
+        description: info ? `${info.label} · ${row.description ?? ''}` : row.description,
+        contextValue: info ? `${row.contextValue ?? ''} ts-${info.stage}` : row.contextValue,
+        ...(extra ? { collapsed: true, children: () => extra(m) } : {}),
+      };
+    });
+  };
 
   const reload = () => {
     cached = undefined;
@@ -92,6 +123,7 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
   context.subscriptions.push(
     deps.devices.addSource(source),
     deps.auth.onDidChange(reload),
+    deps.troubleshooting ? deps.troubleshooting.onDidChange(() => deps.devices.refresh()) : { dispose: () => undefined },
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (['mde.endpoint', 'mde.scope', 'devices.maxCount', 'auth.provider', 'auth.tenant', 'auth.clientId'].some((k) => e.affectsConfiguration(`${NS}.${k}`))) reload();
     }),
@@ -142,5 +174,8 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
       deps.log,
     ),
   );
-  return { reload };
+  return {
+    reload,
+    machine: (rowId) => (rowId.startsWith(TENANT_PREFIX) ? loaded?.machines.find((m) => m.id === rowId.slice(TENANT_PREFIX.length)) : undefined),
+  };
 }

@@ -19,12 +19,17 @@
  *   POST   /__admin/reset     budgets, faults and the request log
  *   GET    /__admin/requests  what was asked (method, path, query, status, whether a Bearer token came)
  *   GET    /__admin/health
+ *   POST   /__admin/clock     {"set":"<ISO>"} | {"advanceMs":N} | {"advanceMinutes":N} | {"reset":true}; GET reads it
+ *   POST   /__admin/troubleshooting  script a device's session (troubleshooting.ts); DELETE forgets them
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Dataset, type DatasetOptions, type FakeDevice } from './dataset';
+import { ControllableClock } from './clock';
 import { graphTypeName, KqlError, runQuery, toJsonValue, type Table, type Value } from './kql';
+import { TABLE_COLUMNS } from './schema';
+import { parseScript, scriptedRows, type TroubleshootingScript } from './troubleshooting';
 
 export interface EmulatorClock {
   now(): number;
@@ -100,6 +105,10 @@ export interface RunningEmulator {
   readonly dataset: Dataset;
   readonly config: EmulatorConfig;
   readonly requests: RequestRecord[];
+  /** The controllable clock (POST /__admin/clock). */
+  readonly clock: ControllableClock;
+  /** Scripted troubleshooting sessions (POST /__admin/troubleshooting). */
+  readonly scripts: TroubleshootingScript[];
   addFaults(faults: Fault[]): void;
   reset(): void;
   close(): Promise<void>;
@@ -108,7 +117,8 @@ export interface RunningEmulator {
 const HOUR = 3_600_000;
 
 export async function startApiEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = new ControllableClock(options.clock ?? { now: () => Date.now() });
+  const scripts: TroubleshootingScript[] = [];
   const config: EmulatorConfig = { ...DEFAULT_CONFIG };
   for (const key of Object.keys(DEFAULT_CONFIG).concat('requiredToken') as (keyof EmulatorConfig)[]) {
     if (options[key] !== undefined) (config as unknown as Record<string, unknown>)[key] = options[key];
@@ -163,7 +173,8 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       log(`${method} ${path}${url.search} → ${status}`);
-      send(res, status, payload, { ...headers, ...(isHunting || status >= 400 ? { 'request-id': randomUUID() } : {}) }, isHunting);
+      // Date: the emulator's clock (clock.ts), as a service's own clock would be.
+      send(res, status, payload, { Date: new Date(clock.now()).toUTCString(), ...headers, ...(isHunting || status >= 400 ? { 'request-id': randomUUID() } : {}) }, isHunting);
     };
     const isMachines = /^\/api(\/v1\.0)?\/machines(\/[^/]+)?$/i.test(path);
     if (!isHunting && !isMachines) {
@@ -254,7 +265,7 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
     try {
       result = runQuery(kql, {
         now: clock.now(),
-        table: (name) => narrow(dataset.table(name), window),
+        table: (name) => narrow(withScripted(name, dataset.table(name)), window),
       });
     } catch (err) {
       if (err instanceof KqlError) return reply(400, graphError('BadRequest', err.message));
@@ -284,6 +295,18 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
       );
     }
     return reply(200, payload);
+  }
+
+  /** DeviceEvents plus the rows scripted sessions have produced by the clock's now. */
+  function withScripted(name: string, table: Table | undefined): Table | undefined {
+    if (name !== 'DeviceEvents' || !table || scripts.length === 0) return table;
+    const names = (TABLE_COLUMNS.DeviceEvents ?? []).map(([n]) => n);
+    const extra = scriptedRows(scripts, clock.now()).map((r) => {
+      const full: Record<string, Value> = {};
+      for (const n of names) full[n] = r[n] ?? null;
+      return full;
+    });
+    return { columns: table.columns, rows: [...table.rows, ...extra] };
   }
 
   function machines(url: URL, reply: (s: number, p: unknown) => void): void {
@@ -364,6 +387,24 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
       api.addFaults(list as Fault[]);
       return send(res, 200, { faults });
     }
+    if (path === '/__admin/clock' && method === 'GET') return send(res, 200, { now: new Date(clock.now()).toISOString(), offsetMs: clock.offset });
+    if (path === '/__admin/clock' && method === 'POST') {
+      const b = json();
+      const error = b ? clock.apply(b) : 'Body must be JSON.';
+      if (error) return send(res, 400, { error });
+      return send(res, 200, { now: new Date(clock.now()).toISOString(), offsetMs: clock.offset });
+    }
+    if (path === '/__admin/troubleshooting' && method === 'DELETE') {
+      scripts.length = 0;
+      return send(res, 200, { scripts });
+    }
+    if (path === '/__admin/troubleshooting' && method === 'POST') {
+      const b = json();
+      const script = b ? parseScript(b, dataset.devices, clock.now()) : 'Body must be JSON.';
+      if (typeof script === 'string') return send(res, 400, { error: script });
+      scripts.push(script);
+      return send(res, 200, { script: { ...script, requestedAt: new Date(script.requestedAt).toISOString() }, scripts: scripts.length });
+    }
     if (path === '/__admin/reset' && method === 'POST') {
       api.reset();
       return send(res, 200, { ok: true });
@@ -392,6 +433,8 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
     dataset,
     config,
     requests,
+    clock,
+    scripts,
     addFaults(list) {
       for (const f of list) {
         if (!f || typeof f.kind !== 'string') continue;
@@ -403,6 +446,8 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
       calls.hunting = [];
       calls.machines = [];
       requests.length = 0;
+      scripts.length = 0;
+      clock.reset();
     },
     close: () =>
       new Promise<void>((resolve) => {
