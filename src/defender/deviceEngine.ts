@@ -202,6 +202,11 @@ export class DeviceEngine {
     return { name: String(data?.name ?? 'MsMpEng'), cpuPercent: Number(data?.cpuPercent ?? NaN), sampleMs: data?.sampleMs, cores: data?.cores };
   }
 
+  /** A stored snapshot's content. */
+  readSnapshot(file: string): Promise<Snapshot> {
+    return this.deps.store.read(file);
+  }
+
   async snapshots(): Promise<SnapshotRef[]> {
     return this.deps.store.list(this.deviceName);
   }
