@@ -46,6 +46,8 @@ export interface RecordArgs {
   readonly seconds?: number;
   /** Skip the personal-data notice (already acknowledged, e.g. by a test). */
   readonly acknowledged?: boolean;
+  /** Take the documented fix (`wpr -cancel`) without asking when WPR is already recording. */
+  readonly cancelBusyWpr?: boolean;
 }
 
 export interface RecordResult {
@@ -147,7 +149,7 @@ export function createPerformanceAnalyzer(deps: PerformanceDeps): PerformanceAna
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (!isWprBusy(message)) throw err;
-      const fix = await vscode.window.showWarningMessage(
+      const fix = args.cancelBusyWpr || await vscode.window.showWarningMessage(
         'Windows Performance Recorder is already recording, so a new recording cannot start.',
         { modal: true, detail: `The documented fix cancels the running WPR session:\n\n${WPR_CANCEL_COMMAND}\n\nThen record again.` },
         'Cancel WPR Recording and Retry',
