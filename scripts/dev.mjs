@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { repoRoot, workspaceFixture } from './lib/paths.mjs';
 import { run } from './lib/proc.mjs';
 
-const { ensureCodeServer, ensureDebianPackages, ensureNodeModules } = await import('./lib/setup.mjs');
+const { ensureCodeServer, ensureDebianPackages, ensureNodeModules, ensurePwsh } = await import('./lib/setup.mjs');
 await ensureNodeModules();
+// The "Defender PowerShell" terminal and the device commands run real pwsh through the stand-in launcher.
+await ensurePwsh();
 if ((await run('node', ['esbuild.mjs'], { cwd: repoRoot })) !== 0) process.exit(1);
 const watcher = spawn('node', ['esbuild.mjs', '--watch'], { cwd: repoRoot, stdio: 'inherit' });
 
