@@ -38,7 +38,8 @@ function makeEngine(initial: StandinState = {}, extra: Partial<ConstructorParame
 }
 
 describe('DeviceEngine with the PowerShell stand-in (real pwsh)', function () {
-  this.timeout(120_000);
+  // Each PowerShell run starts a real pwsh (about 1.5 s idle, far more on a loaded machine).
+  this.timeout(600_000);
   before(() => requirePwsh());
 
   it('reads status: tamper protection, RTP, versions and troubleshooting mode', async () => {

@@ -19,9 +19,17 @@ function Get-DtmStatePath {
   return (Join-Path (Split-Path -Parent $script:ModulesDir) 'state.json')
 }
 
-function Read-DtmJson([string]$Path) {
+function ConvertFrom-DtmJson([string]$Text) {
   # -DateKind String: keep ISO strings as written (PowerShell 7 would turn them into [datetime]).
-  return (Get-Content -LiteralPath $Path -Raw -Encoding utf8 | ConvertFrom-Json -AsHashtable -DateKind String)
+  return (ConvertFrom-Json -InputObject $Text -AsHashtable -DateKind String)
+}
+
+# Read once per process: every pwsh run starts afresh, and .NET file APIs are cheaper than the cmdlets at start-up.
+$script:DefaultStateText = [System.IO.File]::ReadAllText($script:DefaultStateFile)
+
+function Read-DtmJson([string]$Path) {
+  if ($Path -eq $script:DefaultStateFile) { return (ConvertFrom-DtmJson $script:DefaultStateText) }
+  return (ConvertFrom-DtmJson ([System.IO.File]::ReadAllText($Path)))
 }
 
 <#
@@ -31,7 +39,7 @@ The device state: defaultState.json with the state file's top-level keys over it
 function Get-DtmState {
   $state = Read-DtmJson $script:DefaultStateFile
   $path = Get-DtmStatePath
-  if (Test-Path -LiteralPath $path) {
+  if ([System.IO.File]::Exists($path)) {
     $saved = Read-DtmJson $path
     if ($saved) { foreach ($key in @($saved.Keys)) { $state[$key] = $saved[$key] } }
   }
@@ -177,8 +185,8 @@ function Invoke-DtmCmdlet {
 # Handlers and probes
 # ---------------------------------------------------------------------------------------------------------------
 
-foreach ($file in Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot 'Handlers') -Filter '*.ps1' | Sort-Object Name) {
-  . $file.FullName
+foreach ($file in [System.Linq.Enumerable]::OrderBy([string[]][System.IO.Directory]::GetFiles((Join-Path $PSScriptRoot 'Handlers'), '*.ps1'), [Func[string, string]] { param($f) $f })) {
+  . $file
 }
 
 # ---------------------------------------------------------------------------------------------------------------
