@@ -25,6 +25,12 @@ export const CommandIds = {
   deviceOpenInPortal: `${NS}.device.openInPortal`,
   deviceCopyId: `${NS}.device.copyId`,
   deviceConnectSsh: `${NS}.device.connectSsh`,
+  // Fleet (issue 8): devices at tenant scale, investigation packages, detection rules.
+  devicesClearFilter: `${NS}.devices.clearFilter`,
+  devicesFilter: `${NS}.devices.filter`,
+  devicesGroupBy: `${NS}.devices.groupBy`,
+  devicesSearch: `${NS}.devices.search`,
+  devicesStopLoading: `${NS}.devices.stopLoading`,
   // Device side (issue #3): status, playbooks, snapshots, undo, audit.
   deviceRefreshStatus: `${NS}.device.refreshStatus`,
   playbookUnableToInstall: `${NS}.playbook.unableToInstall`,
@@ -46,6 +52,18 @@ export const CommandIds = {
   // KQL language server (issue #4): the tenant's schema through getschema, and a restart.
   kqlRefreshSchema: `${NS}.kql.refreshSchema`,
   kqlRestartServer: `${NS}.kql.restartServer`,
+  // The sample tenant (issue #11): leave it for a real tenant.
+  sampleLeave: `${NS}.sample.leave`,
+  // Session lifecycle (issue 8): turn on (portal) and track, refresh the troubleshooting query.
+  deviceTurnOnTroubleshooting: `${NS}.device.turnOnTroubleshooting`,
+} as const;
+
+/** Commands other features own; the session lifecycle calls them only when they are registered. */
+export const OptionalCommandIds = {
+  /** Issue 8 item 6 (fleet). */
+  deviceCollectInvestigationPackage: `${NS}.device.collectInvestigationPackage`,
+  /** Issue 9. */
+  sessionReportWrite: `${NS}.sessionReport.write`,
 } as const;
 
 export const SettingIds = {
@@ -58,6 +76,7 @@ export const SettingIds = {
   mdeEndpoint: `${NS}.mde.endpoint`,
   mdeScope: `${NS}.mde.scope`,
   devicesMaxCount: `${NS}.devices.maxCount`,
+  devicesGroupBy: `${NS}.devices.groupBy`,
   authProvider: `${NS}.auth.provider`,
   huntingDefaultTimespan: `${NS}.hunting.defaultTimespan`,
   huntingMaxRowsInGrid: `${NS}.hunting.maxRowsInGrid`,
@@ -65,11 +84,21 @@ export const SettingIds = {
   kqlDiagnosticsEnabled: `${NS}.kql.diagnostics.enabled`,
   kqlDiagnosticsAnalyzers: `${NS}.kql.diagnostics.analyzers`,
   kqlTraceServer: `${NS}.kql.trace.server`,
+  // Issue #9: the session's event log and the performance analyzer.
+  eventsIds: `${NS}.events.ids`,
+  eventsPageSize: `${NS}.events.pageSize`,
+  eventsShowBookkeeping: `${NS}.events.showBookkeeping`,
+  performanceTopCount: `${NS}.performance.topCount`,
+  performanceNestedCount: `${NS}.performance.nestedCount`,
+  sampleEnabled: `${NS}.sample.enabled`,
+  sessionsEndingSoonMinutes: `${NS}.sessions.endingSoonMinutes`,
+  sessionsPollMinutes: `${NS}.sessions.pollMinutes`,
 } as const;
 
 /** Context keys used in `when` clauses; set only through infra/contexts.ts. */
 export const ContextKeys = {
   signedIn: `${NS}.signedIn`,
+  sampleTenant: `${NS}.sampleTenant`,
 } as const;
 
 export const OUTPUT_CHANNEL_NAME = 'Defender Troubleshooting';

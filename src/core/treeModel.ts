@@ -1,3 +1,5 @@
+import { mdText } from './markdown';
+
 /**
  * Pure view-models for tree rows. Feature code builds these (and unit-tests them); views/vmTree.ts is the
  * only place that turns them into vscode.TreeItems.
@@ -15,7 +17,7 @@ export interface NodeVM {
   readonly id: string;
   readonly label: string;
   readonly description?: string;
-  /** Markdown. */
+  /** Markdown. Untrusted text (API, PowerShell, error messages) goes in only through mdText/mdCode (./markdown). */
   readonly tooltip?: string;
   /** A codicon name, e.g. 'shield'. */
   readonly icon?: string;
@@ -42,6 +44,6 @@ export function errorNode(id: string, label: string, retry?: NodeCommand): NodeV
     tone: 'error',
     contextValue: 'message error',
     command: retry,
-    tooltip: retry ? `${label}\n\nSelect to retry.` : label,
+    tooltip: retry ? `${mdText(label)}\n\nSelect to retry.` : mdText(label),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The audit log: one JSON object per line for every PowerShell command that ran (when, where, the exact script,
- * the result), appended to a file in the extension's storage and mirrored to the log channel. Text is scrubbed with
- * redactSecrets before it is written; nothing the extension runs carries a credential in the first place.
+ * the result), appended to a file in the extension's storage and mirrored to the log channel. The audit records
+ * exactly what ran: redactSecrets (defence in depth; nothing the extension runs carries a credential) removes only
+ * credentials recognised by what they are, never paths or names that merely contain `code=` or `Basic`.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';

@@ -1,4 +1,5 @@
 import type { HostSupport } from '../core/host';
+import { mdText } from '../core/markdown';
 import type { NodeVM } from '../core/treeModel';
 import { CommandIds } from '../constants';
 import { formatDuration } from './computerStatus';
@@ -18,7 +19,7 @@ export function thisDeviceNode(host: HostSupport, extra?: Partial<NodeVM>): Node
       id: THIS_DEVICE_ID,
       label: 'This device',
       description: host.reason,
-      tooltip: `**This device**: ${host.summary}\n\n${host.reason ?? ''}\n\nOpen a Windows device (locally or with Remote-SSH) to run Defender cmdlets.`,
+      tooltip: `**This device**: ${mdText(host.summary)}\n\n${mdText(host.reason)}\n\nOpen a Windows device (locally or with Remote-SSH) to run Defender cmdlets.`,
       icon: 'vm',
       tone: 'muted',
       contextValue: 'thisDevice unsupported',
@@ -29,7 +30,7 @@ export function thisDeviceNode(host: HostSupport, extra?: Partial<NodeVM>): Node
     id: THIS_DEVICE_ID,
     label: 'This device',
     description: host.summary,
-    tooltip: `**This device**: ${host.summary}`,
+    tooltip: `**This device**: ${mdText(host.summary)}`,
     icon: 'vm',
     tone: 'info',
     contextValue: 'thisDevice windows',
@@ -87,7 +88,7 @@ export function thisDeviceStatusNode(view: DeviceView): NodeVM {
     case 'untrusted':
       return thisDeviceNode(view.host, {
         description: 'Restricted Mode: PowerShell does not run until you trust this workspace',
-        tooltip: `**This device**: ${view.host.summary}\n\nRestricted Mode: the extension runs no PowerShell in an untrusted workspace.`,
+        tooltip: `**This device**: ${mdText(view.host.summary)}\n\nRestricted Mode: the extension runs no PowerShell in an untrusted workspace.`,
         tone: 'muted',
         icon: 'workspace-untrusted',
         contextValue: 'thisDevice untrusted',
@@ -98,7 +99,7 @@ export function thisDeviceStatusNode(view: DeviceView): NodeVM {
     case 'error':
       return thisDeviceNode(view.host, {
         description: view.message,
-        tooltip: `**This device**: ${view.host.summary}\n\n${view.message}\n\nSelect to retry.`,
+        tooltip: `**This device**: ${mdText(view.host.summary)}\n\n${mdText(view.message)}\n\nSelect to retry.`,
         icon: 'error',
         tone: 'error',
         contextValue: `thisDevice error${view.code ? ` ${view.code}` : ''}`,
@@ -115,20 +116,20 @@ function okNode(host: HostSupport, device: DeviceStatus): NodeVM {
   const low = ts.active === true && ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS;
   const warnings = deviceWarnings(device);
   const tooltip = [
-    `**This device**: ${device.computerName} — ${host.summary}`,
+    `**This device**: ${mdText(device.computerName)} — ${mdText(host.summary)}`,
     '',
     `| | |`,
     `|---|---|`,
-    `| Troubleshooting mode | ${ts.active === true ? 'active' : ts.active === false ? 'not active' : 'unknown'}${ts.source ? ` (source ${ts.source})` : ''} |`,
+    `| Troubleshooting mode | ${ts.active === true ? 'active' : ts.active === false ? 'not active' : 'unknown'}${ts.source ? ` (source ${mdText(ts.source)})` : ''} |`,
     `| Time left | ${ts.timeLeftMs !== undefined ? formatDuration(ts.timeLeftMs) : '—'} |`,
     `| Started / ends | ${fmtTime(ts.startTime)} / ${fmtTime(ts.endTime)} |`,
-    `| Tamper protection | ${onOff(s.isTamperProtected)}${s.tamperProtectionSource ? ` (source ${s.tamperProtectionSource})` : ''} |`,
+    `| Tamper protection | ${onOff(s.isTamperProtected)}${s.tamperProtectionSource ? ` (source ${mdText(s.tamperProtectionSource)})` : ''} |`,
     `| Real-time protection | ${onOff(s.realTimeProtectionEnabled)} |`,
-    `| Running mode | ${s.amRunningMode ?? '—'} |`,
-    `| Platform / engine / signatures | ${s.amProductVersion ?? '—'} / ${s.amEngineVersion ?? '—'} / ${s.antivirusSignatureVersion ?? '—'} |`,
+    `| Running mode | ${mdText(s.amRunningMode ?? '—')} |`,
+    `| Platform / engine / signatures | ${mdText(s.amProductVersion ?? '—')} / ${mdText(s.amEngineVersion ?? '—')} / ${mdText(s.antivirusSignatureVersion ?? '—')} |`,
     `| Elevated | ${device.elevated ? 'yes' : 'no'} |`,
     '',
-    ...warnings.map((w) => `$(warning) ${w}`),
+    ...warnings.map((w) => `$(warning) ${mdText(w)}`),
     '',
     `_Read ${device.readAt.toLocaleTimeString()}_`,
   ].join('\n');
@@ -156,7 +157,7 @@ export function deviceDetailRows(device: DeviceStatus): NodeVM[] {
       description: ts.active === true ? `active${ts.timeLeftMs !== undefined ? ` · ${formatDuration(ts.timeLeftMs)} left` : ''}` : ts.active === false ? 'not active' : 'not reported',
       icon: 'debug-alt',
       tone: ts.active ? (ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS ? 'warning' : 'ok') : 'muted',
-      tooltip: Object.entries(ts.raw).map(([k, v]) => `${k}: ${v ?? '(empty)'}`).join('  \n'),
+      tooltip: Object.entries(ts.raw).map(([k, v]) => `${mdText(k)}: ${mdText(v ?? '(empty)')}`).join('  \n'),
     },
     { id: id('tsStart'), label: 'Started', description: fmtTime(ts.startTime), icon: 'clock', tone: 'muted' },
     { id: id('tsEnd'), label: 'Ends', description: fmtTime(ts.endTime), icon: 'clock', tone: 'muted' },
@@ -233,12 +234,12 @@ export function deviceSessionNodes(device: DeviceStatus | undefined, snapshots: 
       contextValue: 'deviceSession',
       collapsed: false,
       tooltip: [
-        `**${name}**: troubleshooting mode ${state}`,
+        `**${mdText(name)}**: troubleshooting mode ${mdText(state)}`,
         '',
         `Started: ${fmtTime(ts?.startTime)}  `,
         `Expires: ${fmtTime(ts?.endTime)}`,
         '',
-        ...warnings.map((w) => `$(warning) ${w}`),
+        ...warnings.map((w) => `$(warning) ${mdText(w)}`),
       ].join('\n'),
       children: () => [
         ...warnings.map((w, k) => ({ id: `${SESSION_ROW_ID}/warning/${k}`, label: w, icon: 'warning', tone: 'warning' as const, contextValue: 'message' })),

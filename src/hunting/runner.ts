@@ -43,6 +43,8 @@ export interface RunnerDeps {
   readonly diagnostics: HuntingDiagnostics;
   readonly sessions?: HuntingSessionsSource;
   readonly memento: vscode.Memento;
+  /** Workspace Trust; `vscode.workspace.isTrusted` unless a test says otherwise. */
+  readonly isTrusted?: () => boolean;
 }
 
 const LAST_TIMESPAN_KEY = 'defenderTroubleshooting.hunting.lastTimespan';
@@ -62,7 +64,8 @@ export class HuntingRunner {
    * query block at the cursor). A third argument `{ timespan }` skips the picker (for automation and tests).
    */
   async runCommand(uriArg?: vscode.Uri | string, lineArg?: number, options?: { timespan?: string }): Promise<RunOutcome> {
-    if (!vscode.workspace.isTrusted) throw new WorkspaceNotTrustedError('Running a hunting query');
+    // Early, so an untrusted workspace is not asked for a timespan first; run() checks again where it sends.
+    if (!this.trusted()) throw new WorkspaceNotTrustedError('Running a hunting query');
     const { document, query, origin } = await this.pickQuery(uriArg, lineArg);
     const timespan = options?.timespan ?? (await this.pickTimespan(document.uri.toString()));
     const invalid = validateTimespan(timespan);
@@ -80,6 +83,10 @@ export class HuntingRunner {
       return this.runCommand(vscode.Uri.parse(panel.run.documentUri), panel.run.line, { timespan: panel.run.timespan });
     }
     return undefined;
+  }
+
+  private trusted(): boolean {
+    return this.deps.isTrusted ? this.deps.isTrusted() : vscode.workspace.isTrusted;
   }
 
   async showQuery(panel: ResultsPanel): Promise<void> {
@@ -171,7 +178,12 @@ export class HuntingRunner {
     return value;
   }
 
+  /**
+   * The Graph client for one run. Every run (the command, the panel's Run again, the history's Run again) gets its
+   * client here, so this is where Restricted Mode is enforced: no query and no token leave an untrusted workspace.
+   */
   private client(): { client: GraphHuntingClient; endpoint: string } {
+    if (!this.trusted()) throw new WorkspaceNotTrustedError('Running a hunting query');
     const endpoint = normalizeEndpoint(cfg().get<string>(SettingIds.graphEndpoint), DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
     const scopes = [graphHuntingScope(endpoint)];
     const rest = new RestClient({

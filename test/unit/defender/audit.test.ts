@@ -27,6 +27,16 @@ describe('audit log (unit)', () => {
     assert.deepEqual(await log.read(), parsed);
   });
 
+  it('records exactly what ran: paths and names that merely look like key=value or "Basic …" are kept (issue #10, item 5)', async () => {
+    const log = new AuditLog(file);
+    const scripts = [
+      "Add-MpPreference -ExclusionPath 'D:\\build\\code=release\\app.exe'",
+      "Add-MpPreference -ExclusionProcess 'C:\\Program Files\\Microsoft Visual Basic 6.0\\vb6.exe'",
+    ];
+    for (const script of scripts) await log.append(entry({ script }));
+    assert.deepEqual((await log.read()).map((e) => e.script), scripts);
+  });
+
   it('keeps every line when appends overlap, and skips a torn last line after a crash', async () => {
     const log = new AuditLog(file);
     await Promise.all(Array.from({ length: 20 }, (_, i) => log.append(entry({ operation: `op ${i}` }))));
