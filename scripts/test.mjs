@@ -17,7 +17,7 @@ for (const l of lanes) {
 }
 
 const started = Date.now();
-const { ensureNodeModules, ensureTestEnvironment } = await import('./lib/setup.mjs');
+const { ensureNodeModules, ensurePwsh, ensureTestEnvironment } = await import('./lib/setup.mjs');
 const { repoRoot, testResultsDir } = await import('./lib/paths.mjs');
 const { run } = await import('./lib/proc.mjs');
 const { summarize } = await import('./lib/summary.mjs');
@@ -71,6 +71,8 @@ try {
   mkdirSync(testResultsDir, { recursive: true });
   if (lanes.includes('integration') || lanes.includes('e2e')) await ensureTestEnvironment();
   else await ensureNodeModules();
+  // Every lane runs real PowerShell (the unit lane too); DTM_PWSH reaches mocha, code-server and the launcher.
+  console.log(`[setup] PowerShell: ${await ensurePwsh()}`);
 
   console.log('\n== build ==');
   if ((await run('node', ['esbuild.mjs'], { cwd: repoRoot })) !== 0) throw new Error('the extension build failed');

@@ -43,6 +43,8 @@ export async function runIntegrationLane() {
       server,
       browser,
       testsPath: join(repoRoot, 'out', 'test', 'integration', 'index.js'),
+      // Device tests start a real pwsh per operation (issue 7): allow 20 minutes on a busy machine.
+      timeoutMs: Number(process.env.DTM_INTEGRATION_TIMEOUT_MS) || 1_200_000,
       screenshotPath: join(testResultsDir, 'integration-failure.png'),
       onLog: (_type, line) => {
         if (!line.startsWith('@@RESULT')) console.log(line);

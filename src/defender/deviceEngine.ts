@@ -21,7 +21,7 @@ import {
   statusScript,
   type Change,
 } from './operations';
-import { checkPreconditions, getPlaybook, type PlaybookId, type PlaybookInput } from './playbooks';
+import { checkPreconditions, getPlaybook, TamperProtectionNotScriptableError, type PlaybookId, type PlaybookInput } from './playbooks';
 import type { Preferences } from './preferences';
 import { CorruptFileError, restoreChanges, type Snapshot, type SnapshotRef, type SnapshotStore } from './snapshots';
 import { observe, OUTCOME_LABELS, parseEvents, verifyChange, type Outcome, type ReadBack } from './verify';
@@ -31,6 +31,8 @@ export interface DeviceStatus {
   readonly elevated: boolean;
   readonly status: ComputerStatus;
   readonly culture?: CultureInfo;
+  /** Set-MpPreference has -DisableTamperProtection (undefined: the device did not say). */
+  readonly canDisableTamperProtection?: boolean;
   readonly readAt: Date;
 }
 
@@ -168,7 +170,10 @@ export class DeviceEngine {
   }
 
   async readStatus(operation = 'status'): Promise<DeviceStatus> {
-    const data = await this.read<{ status?: unknown; elevated?: unknown; computerName?: unknown; culture?: unknown }>(operation, statusScript());
+    const data = await this.read<{ status?: unknown; elevated?: unknown; computerName?: unknown; culture?: unknown; canDisableTamperProtection?: unknown }>(
+      operation,
+      statusScript(),
+    );
     const culture = (data?.culture ?? undefined) as CultureInfo | undefined;
     const readAt = this.clock();
     const status: DeviceStatus = {
@@ -176,6 +181,7 @@ export class DeviceEngine {
       elevated: data?.elevated === true,
       status: parseComputerStatus(data?.status, readAt, culture),
       culture,
+      canDisableTamperProtection: typeof data?.canDisableTamperProtection === 'boolean' ? data.canDisableTamperProtection : undefined,
       readAt,
     };
     this.setStatus(status);
@@ -239,7 +245,7 @@ export class DeviceEngine {
     const playbook = getPlaybook(id);
     ui.progress?.('Reading device status…');
     const device = await this.readStatus(`playbook ${id}: preconditions`);
-    checkPreconditions(playbook, { device: device.computerName, elevated: device.elevated, status: device.status });
+    checkPreconditions(playbook, { device: device.computerName, elevated: device.elevated, status: device.status, canDisableTamperProtection: device.canDisableTamperProtection });
     const changes = playbook.changes(input, device.status);
     let cpuBefore: CpuSample | undefined;
     if (playbook.samplesCpu) {
@@ -296,6 +302,9 @@ export class DeviceEngine {
     options: { skipSnapshot?: boolean } = {},
   ): Promise<Omit<PlaybookResult, 'playbook'>> {
     const device = this.deviceName;
+    // Never offer a command the device's module cannot bind (defender.md §11): send the admin to Windows Security.
+    const tamper = changes.find((c): c is Extract<Change, { kind: 'tamperProtection' }> => c.kind === 'tamperProtection');
+    if (tamper && this.last?.canDisableTamperProtection === false) throw new TamperProtectionNotScriptableError(device, tamper.disable);
     ui.progress?.('Reading current settings…');
     const before = await this.readBack(this.clock(), `${operation}: current values`);
     const steps: StepResult[] = [];

@@ -5,13 +5,13 @@ import * as path from 'node:path';
 import { MemoryLogger } from '../../../src/core/logger';
 import { AuditLog } from '../../../src/defender/audit';
 import { DeviceEngine, type ConfirmRequest, type EngineUi, type WriteExecutor } from '../../../src/defender/deviceEngine';
-import { TamperProtectionOnError, TroubleshootingInactiveError } from '../../../src/defender/playbooks';
+import { TamperProtectionNotScriptableError, TamperProtectionOnError, TroubleshootingInactiveError } from '../../../src/defender/playbooks';
 import { CorruptFileError, SnapshotStore } from '../../../src/defender/snapshots';
 import { DefenderUnavailableError, NotElevatedError } from '../../../src/powershell/errors';
 import { InvalidPowerShellValueError } from '../../../src/powershell/quote';
 import { ProcessPowerShellRunner } from '../../../src/powershell/runner';
 import {
-  activeSession, expiredSession, readState, runsOf, STANDIN_PATH, tempStandin, updateState, type StandinState,
+  activeSession, expiredSession, readState, requirePwsh, runsOf, STANDIN_PATH, tempStandin, updateState, type StandinState,
 } from '../../doubles/powershell/standinState';
 
 function makeEngine(initial: StandinState = {}, extra: Partial<ConstructorParameters<typeof DeviceEngine>[0]> = {}) {
@@ -38,8 +38,10 @@ function makeEngine(initial: StandinState = {}, extra: Partial<ConstructorParame
   return { engine, stateFile, dir, audit, ui, confirmations, log };
 }
 
-describe('DeviceEngine with the PowerShell stand-in', function () {
-  this.timeout(30_000);
+describe('DeviceEngine with the PowerShell stand-in (real pwsh)', function () {
+  // Each PowerShell run starts a real pwsh (about 1.5 s idle, far more on a loaded machine).
+  this.timeout(600_000);
+  before(() => requirePwsh());
 
   it('reads status: tamper protection, RTP, versions and troubleshooting mode', async () => {
     const { engine } = makeEngine({ troubleshooting: activeSession() });
@@ -67,9 +69,40 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
     await assert.rejects(engine.runPlaybook('appSlow', {}, ui), (e: unknown) => e instanceof TroubleshootingInactiveError && /Defender portal/.test(e.message));
   });
 
-  it('refuses "application slow" while tamper protection is on', async () => {
-    const { engine, ui } = makeEngine({ troubleshooting: activeSession() });
-    await assert.rejects(engine.runPlaybook('appSlow', {}, ui), TamperProtectionOnError);
+  it('refuses "application slow" while tamper protection is on, offering the command only where the module has it', async () => {
+    const withParameter = makeEngine({ troubleshooting: activeSession(), moduleHasDisableTamperProtection: true });
+    await assert.rejects(withParameter.engine.runPlaybook('appSlow', {}, withParameter.ui), (e: unknown) => {
+      assert.ok(e instanceof TamperProtectionOnError);
+      assert.equal(e.action?.title, 'Turn Off Tamper Protection');
+      return true;
+    });
+    const without = makeEngine({ troubleshooting: activeSession() });
+    await assert.rejects(without.engine.runPlaybook('appSlow', {}, without.ui), (e: unknown) => {
+      assert.ok(e instanceof TamperProtectionOnError);
+      assert.equal(e.action, undefined, 'no "Turn Off Tamper Protection" button');
+      assert.match(e.message, /no -DisableTamperProtection parameter.*Windows Security app/);
+      return true;
+    });
+  });
+
+  it('"Turn off tamper protection": asks the module first; without the parameter it says to use Windows Security', async () => {
+    const without = makeEngine({ troubleshooting: activeSession() });
+    assert.equal((await without.engine.readStatus()).canDisableTamperProtection, false);
+    await assert.rejects(without.engine.runPlaybook('disableTamperProtection', {}, without.ui), (e: unknown) => {
+      assert.ok(e instanceof TamperProtectionNotScriptableError);
+      assert.match(e.message, /Windows Security app/);
+      return true;
+    });
+    assert.equal(without.confirmations.length, 0, 'nothing was offered');
+    assert.equal(readState(without.stateFile).tamperProtected, true);
+    assert.ok(!runsOf(without.stateFile).some((r) => r.script.includes('-DisableTamperProtection $true')));
+
+    const withParameter = makeEngine({ troubleshooting: activeSession(), moduleHasDisableTamperProtection: true });
+    assert.equal((await withParameter.engine.readStatus()).canDisableTamperProtection, true);
+    const result = await withParameter.engine.runPlaybook('disableTamperProtection', {}, withParameter.ui);
+    assert.deepEqual(result.steps.map((s) => s.outcome), ['applied']);
+    assert.equal(readState(withParameter.stateFile).tamperProtected, false);
+    assert.ok(readState(withParameter.stateFile).events!.some((e) => e.Id === 5007 && e.Data?.['New Value']?.endsWith('Features\\TamperProtection = 0x1')));
   });
 
   it('refuses when not elevated, before changing anything', async () => {
@@ -79,7 +112,7 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
   });
 
   it('unable to install: turns tamper protection then RTP off, snapshot first, verified, audited', async () => {
-    const { engine, ui, confirmations, stateFile, audit } = makeEngine({ troubleshooting: activeSession() });
+    const { engine, ui, confirmations, stateFile, audit } = makeEngine({ troubleshooting: activeSession(), moduleHasDisableTamperProtection: true });
     const result = await engine.runPlaybook('unableToInstall', {}, ui);
     assert.deepEqual(confirmations[0]!.commands, [
       'Set-MpPreference -DisableTamperProtection $true',
@@ -100,7 +133,7 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
   });
 
   it('reports "blocked by tamper protection" when the session ends before the write (silent block, 5013)', async () => {
-    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession(), tamperProtected: true });
+    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession(), tamperProtected: true, moduleHasDisableTamperProtection: true });
     ui.onConfirm = () => updateState(stateFile, (s) => { s.troubleshooting = expiredSession(); });
     const result = await engine.runPlaybook('unableToInstall', {}, ui);
     assert.equal(result.steps[0]!.outcome, 'blockedByTamperProtection');
@@ -159,7 +192,7 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
   });
 
   it('undo restores everything changed since the first snapshot, verified', async () => {
-    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession() });
+    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession(), moduleHasDisableTamperProtection: true });
     await engine.runPlaybook('unableToInstall', {}, ui);
     await engine.runPlaybook('puaBlocked', {}, ui);
     await engine.runPlaybook('asrRule', { ruleGuid: '26190899-1602-49e8-8b27-eb1d0a1ce869' }, ui);

@@ -10,7 +10,7 @@ import {
 import { chooseExecutable, classifyFailure, parseResultDocument, ProcessPowerShellRunner } from '../../../src/powershell/runner';
 import { encodeCommand, powershellArgs, wrapScript } from '../../../src/powershell/script';
 import { quotePs } from '../../../src/powershell/quote';
-import { readState, runsOf, STANDIN_PATH, tempStandin } from '../../doubles/powershell/standinState';
+import { readState, runsOf, STANDIN_PATH, requirePwsh, tempStandin } from '../../doubles/powershell/standinState';
 
 function fakeExe(dir: string, source: string): string {
   const file = path.join(dir, `fake-${Math.random().toString(36).slice(2)}`);
@@ -36,7 +36,8 @@ const runnerFor = (executable: string, env: NodeJS.ProcessEnv = process.env, tim
   new ProcessPowerShellRunner({ executable: () => ({ kind: 'run', executable }), log: new MemoryLogger(), env, defaultTimeoutMs: timeoutMs });
 
 describe('PowerShell runner', function () {
-  this.timeout(20_000);
+  this.timeout(60_000);
+  before(() => requirePwsh());
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-runner-'));
 
   it('chooses Windows PowerShell 5.1 by default on Windows, nothing elsewhere, and the user\'s path when set', () => {
@@ -118,8 +119,9 @@ describe('PowerShell runner', function () {
   });
 });
 
-describe('PowerShell stand-in fidelity', function () {
-  this.timeout(20_000);
+describe('PowerShell stand-in fidelity (real pwsh)', function () {
+  this.timeout(60_000);
+  before(() => requirePwsh());
 
   function runBody(body: string, initial = {}) {
     const { stateFile } = tempStandin(initial);
