@@ -8,11 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const outside = new Set<string>();
+/** Every folder made in this run: removed once more at the end, in case work that outlived its test (a timed-out
+ * test's child process) wrote into one again. */
+const all = new Set<string>();
 let current: Set<string> | undefined;
 
 export function makeTempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   (current ?? outside).add(dir);
+  all.add(dir);
   return dir;
 }
 
@@ -31,5 +35,6 @@ export const mochaHooks = {
   },
   afterAll(): void {
     remove(outside);
+    remove(all);
   },
 };
