@@ -1,5 +1,6 @@
 // Installs what the tests and the dev launcher need on a fresh Debian machine:
 // node_modules (npm ci), Debian packages (chromium, ripgrep, libkrb5-dev) and code-server in a cache folder.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +9,24 @@ import { CODE_SERVER_VERSION, codeServerBin, codeServerDir, repoRoot } from './p
 
 const log = (m) => console.log(`[setup] ${m}`);
 
+/**
+ * Runs `npm ci` when node_modules does not match package-lock.json. Compared by content (a hash written after the
+ * install), not by file times: a fresh clone, a `git worktree` or a checkout touches the lock file without
+ * changing it, and a needless `npm ci` deletes node_modules under whoever else is using it.
+ */
 export async function ensureNodeModules() {
-  const marker = join(repoRoot, 'node_modules', '.package-lock.json');
+  const npmMarker = join(repoRoot, 'node_modules', '.package-lock.json');
+  const hashMarker = join(repoRoot, 'node_modules', '.dtm-lock-sha256');
   const lock = join(repoRoot, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs - 1000) return;
+  const lockHash = createHash('sha256').update(readFileSync(lock)).digest('hex');
+  if (existsSync(npmMarker) && existsSync(hashMarker) && readFileSync(hashMarker, 'utf8').trim() === lockHash) return;
+  if (existsSync(npmMarker) && !existsSync(hashMarker) && statSync(npmMarker).mtimeMs >= statSync(lock).mtimeMs - 1000) {
+    writeFileSync(hashMarker, lockHash);
+    return;
+  }
   log('installing npm dependencies (npm ci)');
   await runOrThrow('npm', ['ci', '--no-audit', '--no-fund'], { cwd: repoRoot });
+  writeFileSync(hashMarker, lockHash);
 }
 
 const APT_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev'];

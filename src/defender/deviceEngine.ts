@@ -6,10 +6,10 @@
 import { UserCancelledError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import { NotElevatedError } from '../powershell/errors';
-import type { PowerShellRunner } from '../powershell/runner';
+import type { PowerShellRunner, RunOptions } from '../powershell/runner';
 import { unusualNotes } from '../powershell/reveal';
 import { WRAPPER_VERSION } from '../powershell/script';
-import type { AuditLog } from './audit';
+import type { AuditEntry, AuditLog } from './audit';
 import { parseComputerStatus, type ComputerStatus, type CultureInfo } from './computerStatus';
 import {
   changeCommand,
@@ -127,6 +127,27 @@ export class DeviceEngine {
     for (const l of this.listeners) l(s);
   }
 
+  /**
+   * A read-only body from another feature (event log, performance analyzer), run in the background and audited
+   * like every other command; `signal` cancels it (the process tree is killed).
+   */
+  async runRead<T>(operation: string, body: string, options: RunOptions = {}): Promise<T> {
+    const started = Date.now();
+    try {
+      const data = await this.deps.runner.run<T>(body, options);
+      await this.auditRun({ kind: 'read', operation, script: body, via: 'background', ok: true, result: 'ok', durationMs: Date.now() - started });
+      return data;
+    } catch (err) {
+      await this.auditRun({ kind: 'read', operation, script: body, via: 'background', ok: false, result: errorCode(err), message: errorMessage(err), durationMs: Date.now() - started });
+      throw err;
+    }
+  }
+
+  /** The audit lines written so far (the session report reads them). */
+  auditEntries(): Promise<AuditEntry[]> {
+    return this.deps.audit.read();
+  }
+
   /** Runs a read-only body and audits it. */
   private async read<T>(operation: string, body: string, timeoutMs?: number): Promise<T> {
     const started = Date.now();
@@ -180,6 +201,11 @@ export class DeviceEngine {
     const ms = this.deps.cpuSampleMs ?? 3000;
     const data = await this.read<Partial<CpuSample>>('cpu sample', cpuSampleScript(ms), ms + 60_000);
     return { name: String(data?.name ?? 'MsMpEng'), cpuPercent: Number(data?.cpuPercent ?? NaN), sampleMs: data?.sampleMs, cores: data?.cores };
+  }
+
+  /** A stored snapshot's content. */
+  readSnapshot(file: string): Promise<Snapshot> {
+    return this.deps.store.read(file);
   }
 
   async snapshots(): Promise<SnapshotRef[]> {

@@ -5,6 +5,8 @@ import { Disposable } from '../core/lifecycle';
 import type { ILogger } from '../core/logger';
 import { setContext } from './contexts';
 import { huntingScopeForSetting } from '../api/endpoints';
+import { SAMPLE_TOKEN } from '../core/sample';
+import { currentSampleState, leaveSample } from './sample';
 
 
 /** The setting that picks the authentication provider: 'microsoft', or 'microsoft-sovereign-cloud' for national clouds. */
@@ -42,7 +44,7 @@ export class AuthService extends Disposable {
     );
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${NS}.${AUTH_PROVIDER_SETTING}`) || e.affectsConfiguration(`${NS}.graph.endpoint`)) void this.refreshSilently();
+        if (['auth.provider', 'graph.endpoint', 'mde.endpoint', 'sample.enabled'].some((k) => e.affectsConfiguration(`${NS}.${k}`))) void this.refreshSilently();
       }),
     );
   }
@@ -72,6 +74,10 @@ export class AuthService extends Disposable {
   }
 
   async refreshSilently(): Promise<void> {
+    if (currentSampleState().active) {
+      this.setSignedIn(true);
+      return;
+    }
     try {
       const session = await vscode.authentication.getSession(this.providerId, this.scopes(), { silent: true });
       this.setSignedIn(!!session);
@@ -83,6 +89,17 @@ export class AuthService extends Disposable {
 
   /** Interactive sign-in: only ever called from a user action. */
   async signIn(): Promise<vscode.AuthenticationSession> {
+    if (currentSampleState().active) {
+      const leave = 'Leave Sample and Sign In';
+      const choice = await vscode.window.showInformationMessage(
+        'You are using the sample tenant. Signing in to your tenant leaves the sample (its settings are removed).',
+        { modal: true },
+        leave,
+      );
+      if (choice !== leave) throw new UserCancelledError();
+      await leaveSample();
+      this.log.info('[auth] left the sample tenant to sign in');
+    }
     let session: vscode.AuthenticationSession | undefined;
     try {
       const detail = 'Sign in to run advanced hunting queries and list your tenant\'s devices.';
@@ -103,6 +120,11 @@ export class AuthService extends Disposable {
 
   /** A bearer token for the given scopes; silent first, interactive only if `interactive`. */
   async getToken(interactive: boolean, base?: readonly string[]): Promise<string | undefined> {
+    // The sample's endpoints are on this machine (core/sample.ts), so its placeholder token cannot leave it.
+    if (currentSampleState().active) {
+      this.setSignedIn(true);
+      return SAMPLE_TOKEN;
+    }
     const scopes = this.scopes(base);
     let session: vscode.AuthenticationSession | undefined;
     try {

@@ -98,11 +98,11 @@ export abstract class RowSourceView extends Disposable {
   readonly treeView: vscode.TreeView<NodeVM>;
   private readonly sources: RowSource[] = [];
 
-  constructor(viewId: string, refreshCommand: string, log: ILogger) {
+  constructor(viewId: string, refreshCommand: string, log: ILogger, options: { canSelectMany?: boolean } = {}) {
     super();
     this.provider = this.register(new VmTreeProvider(() => this.roots(), log, refreshCommand));
     this.treeView = this.register(
-      vscode.window.createTreeView(viewId, { treeDataProvider: this.provider, showCollapseAll: true }),
+      vscode.window.createTreeView(viewId, { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: options.canSelectMany }),
     );
   }
 
