@@ -3,7 +3,8 @@
 // then runs the three lanes in order (unit, integration, e2e) and ends with one line `N passed, N failed`.
 // `--lane unit|integration|e2e` runs one lane. Exit code is non-zero if a test failed or a lane could not start.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -80,7 +81,15 @@ try {
 
   if (lanes.includes('unit')) {
     console.log('\n== unit (plain mocha, no VS Code) ==');
-    await runCounted('unit', 'npx', ['mocha', '--reporter', join('test', 'support', 'countingReporter.cjs')]);
+    // A private temp folder, counted afterwards: every test removes what it made (test/support/tempDirs.ts).
+    const unitTmp = mkdtempSync(join(tmpdir(), 'dtm-unit-'));
+    await runCounted('unit', 'npx', ['mocha', '--reporter', join('test', 'support', 'countingReporter.cjs')], {
+      env: { ...process.env, TMPDIR: unitTmp },
+    });
+    const left = readdirSync(unitTmp).filter((name) => name.startsWith('dtm-'));
+    if (left.length) problems.push(`unit: the tests left ${left.length} temp folder(s): ${left.slice(0, 5).join(', ')}${left.length > 5 ? ', …' : ''}`);
+    else console.log('[unit] no temp folders left behind');
+    rmSync(unitTmp, { recursive: true, force: true, maxRetries: 3 });
   }
 
   if (lanes.includes('integration')) {

@@ -15,18 +15,24 @@ export class DefenderToolError extends Error {
   readonly code: string;
   /** A follow-up the user can take (open a setting, sign in…). */
   readonly action?: ErrorAction;
-  constructor(code: string, message: string, options?: { action?: ErrorAction; cause?: unknown }) {
+  /**
+   * An expected condition of the environment or the user's input (this host is not Windows, not elevated,
+   * Restricted Mode, not signed in…), not a fault: logged at info, without a stack (logFailure in core/logger).
+   */
+  readonly expected: boolean;
+  constructor(code: string, message: string, options?: { action?: ErrorAction; cause?: unknown; expected?: boolean }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.action = options?.action;
+    this.expected = options?.expected ?? false;
   }
 }
 
 /** The user dismissed a prompt or cancelled progress: never shown as an error. */
 export class UserCancelledError extends DefenderToolError {
   constructor(message = 'Cancelled by the user.') {
-    super('cancelled', message);
+    super('cancelled', message, { expected: true });
   }
 }
 
@@ -36,7 +42,7 @@ export class WorkspaceNotTrustedError extends DefenderToolError {
     super(
       'untrusted',
       `${what} is not available in Restricted Mode. Trust this workspace to run PowerShell or hunting queries.`,
-      { action: { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' } },
+      { action: { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' }, expected: true },
     );
   }
 }
@@ -54,6 +60,11 @@ export function isSignInDeclined(err: unknown): boolean {
 /** True for our typed errors, also those thrown by a lazily loaded bundle with its own copy of the classes. */
 export function isDefenderToolError(err: unknown): err is DefenderToolError {
   return err instanceof DefenderToolError || (err instanceof Error && typeof (err as { code?: unknown }).code === 'string');
+}
+
+/** An expected condition (see DefenderToolError.expected), also from a lazily loaded bundle (checked by shape). */
+export function isExpectedCondition(err: unknown): boolean {
+  return isDefenderToolError(err) && (err as { expected?: unknown }).expected === true;
 }
 
 export function isCancellation(err: unknown): boolean {

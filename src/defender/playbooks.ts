@@ -44,7 +44,7 @@ export interface Playbook {
 
 export class PlaybookInputError extends DefenderToolError {
   constructor(message: string) {
-    super('playbookInput', message);
+    super('playbookInput', message, { expected: true });
   }
 }
 
@@ -55,7 +55,7 @@ export class TroubleshootingInactiveError extends DefenderToolError {
       unknown
         ? `${device} does not report troubleshooting mode (the TroubleShooting* fields are empty; Defender platform 4.18.2203 or later is needed). Update Defender, then turn troubleshooting mode on in the Defender portal.`
         : `Troubleshooting mode is not active on ${device}. Turn it on from the device page in the Microsoft Defender portal; it can take up to 15 minutes to start. Then refresh This device.`,
-      { action: { title: 'Open Defender Portal', command: CommandIds.openPortal } },
+      { action: { title: 'Open Defender Portal', command: CommandIds.openPortal }, expected: true },
     );
   }
 }
@@ -72,7 +72,7 @@ export class TamperProtectionOnError extends DefenderToolError {
       scriptable === false
         ? `Tamper protection is still on, and "${title}" needs it off first (the docs' steps). This device's Defender module has no -DisableTamperProtection parameter, so turn it off in ${WINDOWS_SECURITY_STEPS}, then run this again.`
         : `Tamper protection is still on, and "${title}" needs it off first (the docs' steps). Turn it off with "Turn Off Tamper Protection" (Set-MpPreference -DisableTamperProtection $true), then run this again.`,
-      scriptable === false ? {} : { action: { title: 'Turn Off Tamper Protection', command: CommandIds.deviceDisableTamperProtection } },
+      scriptable === false ? { expected: true } : { action: { title: 'Turn Off Tamper Protection', command: CommandIds.deviceDisableTamperProtection }, expected: true },
     );
   }
 }
@@ -83,6 +83,7 @@ export class TamperProtectionNotScriptableError extends DefenderToolError {
     super(
       'tamperNotScriptable',
       `Set-MpPreference on ${device} has no -DisableTamperProtection parameter (it is not part of the published Defender module), so PowerShell cannot turn tamper protection ${turnOff ? 'off' : 'back on'}. Use ${WINDOWS_SECURITY_STEPS}.`,
+      { expected: true },
     );
   }
 }

@@ -23,7 +23,7 @@ export function dnsHostName(name: string | undefined | null): string | undefined
 
 export class InvalidHostNameError extends DefenderToolError {
   constructor(name: string) {
-    super('bad-host', `"${name.slice(0, 80)}" is not a DNS host name, so the extension does not pass it to Remote - SSH.`);
+    super('bad-host', `"${name.slice(0, 80)}" is not a DNS host name, so the extension does not pass it to Remote - SSH.`, { expected: true });
   }
 }
 

@@ -69,7 +69,7 @@ export class HuntingRunner {
     const { document, query, origin } = await this.pickQuery(uriArg, lineArg);
     const timespan = options?.timespan ?? (await this.pickTimespan(document.uri.toString()));
     const invalid = validateTimespan(timespan);
-    if (invalid) throw new DefenderToolError('bad-timespan', invalid);
+    if (invalid) throw new DefenderToolError('bad-timespan', invalid, { expected: true });
     return this.run({ documentUri: document.uri.toString(), query, origin, timespan });
   }
 
@@ -115,7 +115,7 @@ export class HuntingRunner {
     } else if (editor) {
       document = editor.document;
     } else {
-      throw new DefenderToolError('no-query', 'Open a .kql file and put the cursor in a query to run it.');
+      throw new DefenderToolError('no-query', 'Open a .kql file and put the cursor in a query to run it.', { expected: true });
     }
     if (lineArg === undefined && editor && !editor.selection.isEmpty) {
       // A selection is the query only when it covers a whole line; a selected word or snippet placeholder is not.
@@ -135,7 +135,7 @@ export class HuntingRunner {
           : 0;
     const block = blockAt(splitBlocks(text), offset);
     if (!block || isCommentOnly(block)) {
-      throw new DefenderToolError('no-query', 'There is no query at the cursor. Queries are separated by blank lines; put the cursor inside one.');
+      throw new DefenderToolError('no-query', 'There is no query at the cursor. Queries are separated by blank lines; put the cursor inside one.', { expected: true });
     }
     return { document, query: block.text, origin: { line: block.startLine, character: 0 } };
   }

@@ -20,7 +20,7 @@ const CONTROL_CHARS = /[\u0001-\u001F\u007F-\u009F\u2028\u2029]/;
 
 export class InvalidPowerShellValueError extends DefenderToolError {
   constructor(message: string) {
-    super('invalidValue', message);
+    super('invalidValue', message, { expected: true });
   }
 }
 

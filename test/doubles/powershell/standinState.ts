@@ -1,7 +1,7 @@
 /** Helpers for tests that drive the PowerShell stand-in: its path, and reading/writing its device state. */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir } from '../../support/tempDirs';
 
 /** The stand-in's folder in the source tree (this file may run compiled from out/test/doubles/powershell). */
 function standinDir(): string {
@@ -77,7 +77,7 @@ export function freshState(patch: StandinState = {}): StandinState {
 
 /** A fresh temp dir with a state file (defaults of the stand-in plus `initial`). */
 export function tempStandin(initial: StandinState = {}): { dir: string; stateFile: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-standin-'));
+  const dir = makeTempDir('dtm-standin-');
   const stateFile = path.join(dir, 'state.json');
   writeState(stateFile, { ...defaultState(), ...initial });
   return { dir, stateFile };

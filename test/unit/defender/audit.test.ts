@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryLogger } from '../../../src/core/logger';
 import { AuditLog, type AuditEntry } from '../../../src/defender/audit';
+import { makeTempDir } from '../../support/tempDirs';
 
 const entry = (patch: Partial<AuditEntry> = {}): AuditEntry => ({
   time: '2026-11-23T00:00:00.000Z', host: 'PC', kind: 'write', operation: 'test', script: 'Set-MpPreference -PUAProtection 0',
@@ -13,7 +13,7 @@ const entry = (patch: Partial<AuditEntry> = {}): AuditEntry => ({
 describe('audit log (unit)', () => {
   let file: string;
   beforeEach(() => {
-    file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-audit-')), 'sub', 'audit.jsonl');
+    file = path.join(makeTempDir('dtm-audit-'), 'sub', 'audit.jsonl');
   });
 
   it('writes one valid JSON line per entry, secrets scrubbed from the strings, numbers kept', async () => {

@@ -3,7 +3,6 @@
  * windows-latest workflow, .github/workflows/windows.yml); skipped elsewhere. Nothing here changes a setting.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryLogger } from '../../../src/core/logger';
@@ -15,6 +14,7 @@ import { parseEvents } from '../../../src/defender/verify';
 import { DefenderUnavailableError } from '../../../src/powershell/errors';
 import { quotePs } from '../../../src/powershell/quote';
 import { chooseExecutable, ProcessPowerShellRunner } from '../../../src/powershell/runner';
+import { makeTempDir } from '../../support/tempDirs';
 
 const onWindows = process.platform === 'win32';
 
@@ -22,7 +22,7 @@ const onWindows = process.platform === 'win32';
   this.timeout(180_000);
   const log = new MemoryLogger();
   const runner = new ProcessPowerShellRunner({ executable: () => chooseExecutable('', 'win32', process.env), log, defaultTimeoutMs: 120_000 });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-win-'));
+  const dir = makeTempDir('dtm-win-');
   const engine = new DeviceEngine({ runner, store: new SnapshotStore(path.join(dir, 'snapshots')), audit: new AuditLog(path.join(dir, 'audit.jsonl')), log, hostName: os.hostname(), cpuSampleMs: 1000 });
   let defender = true;
 

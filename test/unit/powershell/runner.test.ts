@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryLogger } from '../../../src/core/logger';
 import {
@@ -11,6 +10,7 @@ import { chooseExecutable, classifyFailure, parseResultDocument, ProcessPowerShe
 import { encodeCommand, powershellArgs, wrapScript } from '../../../src/powershell/script';
 import { quotePs } from '../../../src/powershell/quote';
 import { readState, runsOf, STANDIN_PATH, requirePwsh, tempStandin } from '../../doubles/powershell/standinState';
+import { makeTempDir } from '../../support/tempDirs';
 
 function fakeExe(dir: string, source: string): string {
   const file = path.join(dir, `fake-${Math.random().toString(36).slice(2)}`);
@@ -38,7 +38,7 @@ const runnerFor = (executable: string, env: NodeJS.ProcessEnv = process.env, tim
 describe('PowerShell runner', function () {
   this.timeout(60_000);
   before(() => requirePwsh());
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-runner-'));
+  const tmp = makeTempDir('dtm-runner-');
 
   it('chooses Windows PowerShell 5.1 by default on Windows, nothing elsewhere, and the user\'s path when set', () => {
     assert.deepEqual(chooseExecutable('', 'win32', { SystemRoot: 'C:\\Windows' }), { kind: 'run', executable: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe' });
