@@ -180,7 +180,7 @@ export class SessionTracker extends Disposable {
       if (stage) await this.deps.notify(stage, t.session, t).catch((err) => this.deps.log.warn(`notification failed: ${String(err)}`));
     }
     this.scheduleStageTimer();
-    if (needsPolling(sessions) && !this.pollTimer && !this.polling) this.schedulePoll(this.planner.nextAt(Date.now()) - this.planner.interval + 5_000);
+    if (needsPolling(sessions, this.clock.now()) && !this.pollTimer && !this.polling) this.schedulePoll(this.planner.nextAt(Date.now()) - this.planner.interval + 5_000);
     return transitions;
   }
 
@@ -219,7 +219,7 @@ export class SessionTracker extends Disposable {
   private async pollNow(manual: boolean): Promise<PollResult> {
     const run = this.deps.run;
     this.planner.setPolicy({ intervalMs: this.deps.settings().pollIntervalMs, maxPerHour: 20, maxBackoffMs: 60 * 60_000 });
-    const wanted = manual || needsPolling(this.current);
+    const wanted = manual || needsPolling(this.current, this.clock.now());
     if (!run || !wanted || !this.deps.canRun()) return { ran: false };
     const localNow = Date.now();
     if (!this.planner.mayRun(localNow)) {
@@ -257,7 +257,7 @@ export class SessionTracker extends Disposable {
     }
     const nextAt = this.planner.finished(outcome, Date.now());
     await this.evaluate();
-    if (needsPolling(this.current) || outcome.kind !== 'ok') this.schedulePoll(nextAt);
+    if (needsPolling(this.current, this.clock.now()) || outcome.kind !== 'ok') this.schedulePoll(nextAt);
     else {
       clearTimeout(this.pollTimer);
       this.pollTimer = undefined;
