@@ -7,6 +7,7 @@ import { UserCancelledError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import { NotElevatedError } from '../powershell/errors';
 import type { PowerShellRunner, RunOptions } from '../powershell/runner';
+import { unusualNotes } from '../powershell/reveal';
 import { WRAPPER_VERSION } from '../powershell/script';
 import type { AuditEntry, AuditLog } from './audit';
 import { parseComputerStatus, type ComputerStatus, type CultureInfo } from './computerStatus';
@@ -22,7 +23,7 @@ import {
 } from './operations';
 import { checkPreconditions, getPlaybook, type PlaybookId, type PlaybookInput } from './playbooks';
 import type { Preferences } from './preferences';
-import { restoreChanges, type Snapshot, type SnapshotRef, type SnapshotStore } from './snapshots';
+import { CorruptFileError, restoreChanges, type Snapshot, type SnapshotRef, type SnapshotStore } from './snapshots';
 import { observe, OUTCOME_LABELS, parseEvents, verifyChange, type Outcome, type ReadBack } from './verify';
 
 export interface DeviceStatus {
@@ -264,15 +265,26 @@ export class DeviceEngine {
     if (!first) {
       return { playbook: 'undo', title: 'Undo my changes', device: device.computerName, steps: [], ok: true, summary: 'There is no snapshot for this session, so there is nothing to undo.' };
     }
-    const snapshot = await this.deps.store.read(first.file);
+    // A damaged first snapshot (truncated, edited): fall back to the next good one of the session, and say so.
+    const all = await this.snapshots();
+    const found = await this.deps.store.readFirstGood(all.filter((s) => s.takenAt.getTime() >= first.takenAt.getTime()));
+    for (const d of found.damaged) this.deps.log.warn(`[device] ${d.message}`);
+    if (!('snapshot' in found)) {
+      const d = found.damaged[0]!;
+      throw new CorruptFileError(d.file, `${d.problem}; no other snapshot of this session can be read, so there is nothing to undo to`);
+    }
+    const { snapshot, ref } = found;
+    const fallback = found.damaged.length
+      ? `${found.damaged.map((d) => d.message).join(' ')} Used the snapshot of ${ref.takenAt.toLocaleString()} instead. `
+      : '';
     const preferences = await this.readPreferences('undo: current preferences');
     const changes = restoreChanges(snapshot, { preferences, isTamperProtected: device.status.isTamperProtected });
     if (!changes.length) {
-      return { playbook: 'undo', title: 'Undo my changes', device: device.computerName, steps: [], ok: true, snapshot: first, summary: `Nothing to undo: the settings match the snapshot of ${first.takenAt.toLocaleString()}.` };
+      return { playbook: 'undo', title: 'Undo my changes', device: device.computerName, steps: [], ok: true, snapshot: ref, summary: `${fallback}Nothing to undo: the settings match the snapshot of ${ref.takenAt.toLocaleString()}.` };
     }
     if (!device.elevated) throw new NotElevatedError();
     const run = await this.applyChanges(changes, ui, 'undo', 'Undo my changes', { skipSnapshot: true });
-    return { ...run, playbook: 'undo', snapshot: first };
+    return { ...run, playbook: 'undo', snapshot: ref, summary: `${fallback}${run.summary}` };
   }
 
   /** Confirm, snapshot before the first change, write, verify; stops at the first step that did not apply. */
@@ -300,10 +312,11 @@ export class DeviceEngine {
 
     const commands = pending.map(changeCommand);
     const writer = this.deps.writer?.() ?? backgroundWriter(this.deps.runner);
+    const unusual = unusualNotes(commands);
     const confirmed = await ui.confirm({
       title: `${title} on ${device}`,
       commands,
-      detail: `${pending.map(describeChange).join('\n')}\n\nRuns ${writer.via === 'terminal' ? 'in the "Defender PowerShell" terminal' : 'in a background PowerShell'}; each change is read back and checked for tamper-protection event 5013.`,
+      detail: `${unusual.length ? `Look closely, the command contains:\n${unusual.map((n) => `• ${n}`).join('\n')}\n\n` : ''}${pending.map(describeChange).join('\n')}\n\nRuns ${writer.via === 'terminal' ? 'in the "Defender PowerShell" terminal' : 'in a background PowerShell'}; each change is read back and checked for tamper-protection event 5013.`,
     });
     if (!confirmed) throw new UserCancelledError();
 

@@ -101,7 +101,7 @@ export async function turnOnTroubleshooting(deps: TurnOnDeps, clicked?: NodeVM, 
   const requestedAt = deps.tracker.clock.now();
   const requested: SessionRequest[] = targets.map((t) => ({ deviceId: t.machineId, deviceName: t.name, requestedAt }));
   await deps.tracker.addRequests(requested);
-  deps.log.info(`[sessions] requested troubleshooting mode for ${targets.map((t) => t.name).join(', ')} at ${requestedAt.toISOString()}`);
+  deps.log.info(`requested troubleshooting mode for ${targets.map((t) => t.name).join(', ')} at ${requestedAt.toISOString()}`);
   deps.ui.info(
     `Troubleshooting mode requested for ${many ? `${targets.length} devices` : targets[0]!.name} at ${requestedAt.toISOString().slice(11, 16)} UTC. Sessions tracks it; it should be active within 15 minutes.`,
   );

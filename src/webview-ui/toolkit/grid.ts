@@ -127,8 +127,15 @@ function buildHeader(): void {
     h.className = `colhead ${c.kind}`;
     h.setAttribute('role', 'columnheader');
     h.setAttribute('aria-colindex', String(i + 2));
-    h.title = `${c.name} (${c.type}). Click to sort.`;
-    h.tabIndex = -1;
+    h.title = `${c.name} (${c.type}). Click, or press Enter, to sort.`;
+    // Headers are in the tab order so the grid can be sorted without a mouse (Enter or Space).
+    h.tabIndex = 0;
+    h.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      e.stopPropagation();
+      cycleSort(i);
+    });
     const name = document.createElement('span');
     name.textContent = c.name;
     const type = document.createElement('span');
@@ -190,6 +197,7 @@ function makeRow(): HTMLDivElement {
   const el = document.createElement('div');
   el.className = 'row';
   el.setAttribute('role', 'row');
+  el.id = `grid-row-${pool.length}`;
   const num = document.createElement('div');
   num.className = 'cell rownum';
   num.setAttribute('role', 'rowheader');
@@ -227,6 +235,8 @@ function render(): void {
   body.style.height = `${w.totalHeight}px`;
   grid.setAttribute('aria-rowcount', String(total + 1));
   const needed = w.last - w.first;
+  // Screen readers follow the keyboard-focused row through aria-activedescendant (the grid keeps DOM focus).
+  let activeId: string | undefined;
   while (pool.length < needed) pool.push(makeRow());
   for (let k = 0; k < pool.length; k++) {
     const el = pool[k]!;
@@ -244,6 +254,7 @@ function render(): void {
     el.classList.toggle('selected', selected.has(pos));
     el.setAttribute('aria-selected', String(selected.has(pos)));
     el.classList.toggle('focused', pos === focusPos);
+    if (pos === focusPos) activeId = el.id;
     if (el.dataset.index !== String(index) || el.dataset.gen !== String(generation)) {
       el.dataset.index = String(index);
       el.dataset.gen = String(generation);
@@ -260,6 +271,8 @@ function render(): void {
       }
     }
   }
+  if (activeId) grid.setAttribute('aria-activedescendant', activeId);
+  else grid.removeAttribute('aria-activedescendant');
   updateCount();
 }
 

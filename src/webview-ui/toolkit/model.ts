@@ -56,7 +56,8 @@ export function rowsFromResults(columns: readonly GridColumn[], results: readonl
     const obj = results[r]!;
     const row: Cell[] = new Array(names.length);
     for (let c = 0; c < names.length; c++) {
-      const v = obj[names[c]!];
+      // Own properties only: a column named `__proto__` or `constructor` must not read Object.prototype.
+      const v = Object.hasOwn(obj, names[c]!) ? obj[names[c]!] : undefined;
       row[c] = v === undefined ? null : (v as Cell);
     }
     rows[r] = row;
@@ -361,7 +362,10 @@ export function toJson(columns: readonly GridColumn[], rows: readonly Row[], ind
   for (let k = 0; k < indices.length; k++) {
     const row = rows[indices[k]!]!;
     const obj: Record<string, Cell> = {};
-    for (let c = 0; c < columns.length; c++) obj[columns[c]!.name] = row[c] ?? null;
+    // defineProperty, not assignment: assigning `__proto__` would set the prototype and drop the column.
+    for (let c = 0; c < columns.length; c++) {
+      Object.defineProperty(obj, columns[c]!.name, { value: row[c] ?? null, enumerable: true, writable: true, configurable: true });
+    }
     out[k] = obj;
   }
   return `${JSON.stringify(out, null, 2)}\n`;

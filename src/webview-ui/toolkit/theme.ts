@@ -82,6 +82,10 @@ export const GRID_CSS = `${THEME_CSS}
   border-right: 1px solid var(--vscode-editorGroup-border, transparent);
 }
 .colhead { position: relative; font-weight: 600; cursor: pointer; user-select: none; font-family: var(--vscode-font-family); }
+.colhead:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+/* High-contrast themes draw selection with borders, not fills: follow them. */
+body.vscode-high-contrast .row.selected, body.vscode-high-contrast-light .row.selected { outline: 1px dashed var(--vscode-contrastActiveBorder, var(--vscode-focusBorder)); outline-offset: -1px; }
+body.vscode-high-contrast .row:hover, body.vscode-high-contrast-light .row:hover { outline: 1px dotted var(--vscode-contrastActiveBorder, var(--vscode-focusBorder)); outline-offset: -1px; }
 .colhead .type { font-weight: normal; color: var(--vscode-descriptionForeground); margin-left: 6px; font-size: 0.85em; }
 .colhead .sort { margin-left: 4px; }
 .colhead .resize { position: absolute; right: -3px; top: 0; width: 6px; height: 100%; cursor: col-resize; z-index: 3; }
