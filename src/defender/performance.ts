@@ -155,7 +155,8 @@ export function recordingScript(file: string, seconds: number): string {
     throw new PerformanceValueError(`a recording length of 1–${MAX_RECORDING_SECONDS} seconds`, seconds);
   }
   return [
-    `New-MpPerformanceRecording -Seconds ${psInt(seconds)} -RecordTo ${quotePs(file, 'path')} | Out-Null`,
+    // Its progress and notices go to the host (Write-Host, stream 6): kept off stdout, which carries our one document.
+    `New-MpPerformanceRecording -Seconds ${psInt(seconds)} -RecordTo ${quotePs(file, 'path')} 6>$null | Out-Null`,
     `$item = Get-Item -LiteralPath ${quotePs(file, 'path')}`,
     'Write-DtmOk @{ file = $item.FullName; bytes = [long]$item.Length }',
   ].join('\n');
