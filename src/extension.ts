@@ -91,9 +91,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
           content: '// Advanced hunting query. Type "tsmode-" for the troubleshooting snippets; blank lines separate queries.\n',
         });
         // Set explicitly as well: VS Code keeps an untitled document's language over a reload only when it was.
-        await vscode.languages.setTextDocumentLanguage(doc, 'kql');
-        await vscode.window.showTextDocument(doc);
-        return doc;
+        const kql = await vscode.languages.setTextDocumentLanguage(doc, 'kql');
+        await vscode.window.showTextDocument(kql);
+        return kql;
       },
       log,
     ),

@@ -4,6 +4,7 @@
  * CHUNK rows so that no tree level holds 100,000 items. Pure: no vscode import; rows are NodeVMs built lazily,
  * only for the group or range being expanded.
  */
+import { mdText } from '../core/markdown';
 import type { Machine } from '../api/mde';
 import type { NodeVM } from '../core/treeModel';
 import { STAGE_LABELS, type DeviceTroubleshootingLookup, type TroubleshootingStage } from './deviceTroubleshooting';
@@ -229,7 +230,7 @@ export class FleetTreeModel {
         id,
         label: g.key,
         description: plural(g.machines.length, 'device'),
-        tooltip: `${g.key}: ${plural(g.machines.length, 'device')} loaded`,
+        tooltip: `${mdText(g.key)}: ${plural(g.machines.length, 'device')} loaded`,
         icon: groupBy === 'tag' ? 'tag' : groupBy === 'troubleshootingState' ? 'debug-alt' : 'folder',
         contextValue: 'tenantDeviceGroup',
         children: () => this.deviceLevel(g, id, options, groupBy === 'tag' ? g.key : undefined),

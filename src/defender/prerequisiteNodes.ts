@@ -2,6 +2,7 @@
  * Prerequisite rows for the Devices view (pure): a "Prerequisites" group under a device with one row per
  * requirement, and for tenant devices a line saying what cannot be known remotely.
  */
+import { mdText } from '../core/markdown';
 import type { NodeTone, NodeVM } from '../core/treeModel';
 import { REMOTE_UNKNOWNS, type PrerequisiteResult, type PrerequisiteStatus } from './prerequisites';
 
@@ -21,7 +22,7 @@ export function prerequisiteRows(parentId: string, result: PrerequisiteResult, r
       tooltip: [
         `**${r.requirement}**: ${word}`,
         '',
-        `Found: ${r.found}`,
+        `Found: ${mdText(r.found)}`,
         '',
         `Needed: ${r.needed}`,
         r.kb ? `\n\nFixed by: ${r.kb} (Microsoft Update Catalog)` : '',
