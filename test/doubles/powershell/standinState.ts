@@ -42,6 +42,8 @@ export interface StandinState {
   /** The Defender operational log; Data is the named event data ('Old Value', 'New Value', 'Value'). */
   events?: { Id: number; TimeCreated: string; Message: string; RecordId?: number; Data?: Record<string, string> }[];
   processes?: Record<string, { id: number; cpuPercent: number; cpuPercentWithExclusions?: number }>;
+  /** The performance analyzer (Handlers/MpPerformance.ps1): WPR already recording, how long a recording waits, its scans. */
+  performance?: { wprBusy?: boolean; sleepMs?: number; recording?: boolean; scans?: Record<string, unknown>[] };
   [key: string]: unknown;
 }
 

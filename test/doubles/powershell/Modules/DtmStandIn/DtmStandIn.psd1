@@ -8,7 +8,7 @@
   FunctionsToExport = @(
     'Get-DtmStatePath', 'Get-DtmState', 'Save-DtmState', 'Get-DtmNow', 'Add-DtmEvent', 'New-DtmErrorRecord',
     'Assert-DtmElevated', 'Assert-DtmDefenderAvailable', 'Invoke-DtmCmdlet', 'Get-DtmDynamicParameter',
-    'Test-DtmStandInElevated', 'Get-DtmStandInPlatform', 'Measure-DtmStandInProcessCpu', 'Get-WinEvent'
+    'Test-DtmStandInElevated', 'Get-DtmStandInPlatform', 'Measure-DtmStandInProcessCpu', 'Get-WinEvent', 'wpr.exe'
   )
   CmdletsToExport = @()
   VariablesToExport = @()
