@@ -1,5 +1,6 @@
 /** Helpers for tests that drive the PowerShell stand-in: its path, and reading/writing its device state. */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeTempDir } from '../../support/tempDirs';
 
