@@ -2,13 +2,13 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { requirePwsh } from '../../doubles/powershell/standinState';
+import { makeTempDir } from '../../support/tempDirs';
 
 /** Runs a PowerShell checker script with a JSON document on stdin; returns its JSON output. */
 export function pwshJson<T>(script: string, input: unknown, env: NodeJS.ProcessEnv = process.env): T {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-pscheck-')), 'check.ps1');
+  const file = path.join(makeTempDir('dtm-pscheck-'), 'check.ps1');
   fs.writeFileSync(file, script);
   const r = spawnSync(requirePwsh(), ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', file], {
     input: JSON.stringify(input),

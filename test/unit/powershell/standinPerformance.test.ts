@@ -5,13 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ILogger } from '../../../src/core/logger';
 import { buildEventList, eventsPageScript, parseEventRecords } from '../../../src/defender/events';
 import { parsePerformanceReport, recordingScript, reportScript, reportTables, wprCancelScript } from '../../../src/defender/performance';
 import { ProcessPowerShellRunner } from '../../../src/powershell/runner';
 import { STANDIN_PATH, tempStandin } from '../../doubles/powershell/standinState';
+import { makeTempDir } from '../../support/tempDirs';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const REAL = fs.existsSync(path.join(ROOT, 'test', 'doubles', 'powershell', 'Modules', 'DtmStandIn', 'DtmStandIn.psm1'));
@@ -42,7 +42,7 @@ describe('stand-in: events and performance cmdlets with the product\'s scripts (
   });
 
   it('records, then Get-MpPerformanceReport -Raw gives every top list and combination with exact ticks', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-perf-'));
+    const dir = makeTempDir('dtm-perf-');
     const etl = path.join(dir, 'rec.etl');
     const r = runner({ elevated: true, performance: { sleepMs: 50 } });
     const rec = await r.run<{ file: string }>(recordingScript(etl, 2));
@@ -63,7 +63,7 @@ describe('stand-in: events and performance cmdlets with the product\'s scripts (
   });
 
   it('fails like Microsoft\'s module when WPR is already recording, and wpr -cancel clears it', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-perf-'));
+    const dir = makeTempDir('dtm-perf-');
     const r = runner({ elevated: true, performance: { sleepMs: 50, wprBusy: true } });
     await assert.rejects(r.run(recordingScript(path.join(dir, 'a.etl'), 2)), /Windows Performance Recorder is already recording/);
     assert.deepEqual(await r.run(wprCancelScript()), { exitCode: 0 });

@@ -8,7 +8,9 @@
   FunctionsToExport = @(
     'Get-DtmStatePath', 'Get-DtmState', 'Save-DtmState', 'Get-DtmNow', 'Add-DtmEvent', 'New-DtmErrorRecord',
     'Assert-DtmElevated', 'Assert-DtmDefenderAvailable', 'Invoke-DtmCmdlet', 'Get-DtmDynamicParameter',
-    'Test-DtmStandInElevated', 'Get-DtmStandInPlatform', 'Measure-DtmStandInProcessCpu', 'Get-WinEvent', 'wpr.exe'
+    'Test-DtmStandInElevated', 'Get-DtmStandInPlatform', 'Measure-DtmStandInProcessCpu', 'Get-WinEvent',
+    # Commands a handler file adds for the product to call directly (Handlers/MpPerformance.ps1).
+    'wpr.exe'
   )
   CmdletsToExport = @()
   VariablesToExport = @()
