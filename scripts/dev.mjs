@@ -12,8 +12,10 @@ import { run } from './lib/proc.mjs';
 const { values } = parseArgs({ options: { 'no-sample': { type: 'boolean' } } });
 const useSample = !values['no-sample'];
 
-const { ensureCodeServer, ensureDebianPackages, ensureNodeModules } = await import('./lib/setup.mjs');
+const { ensureCodeServer, ensureDebianPackages, ensureNodeModules, ensurePwsh } = await import('./lib/setup.mjs');
 await ensureNodeModules();
+// The "Defender PowerShell" terminal and the device commands run real pwsh through the stand-in launcher.
+await ensurePwsh();
 if ((await run('node', ['esbuild.mjs'], { cwd: repoRoot })) !== 0) process.exit(1);
 const watcher = spawn('node', ['esbuild.mjs', '--watch'], { cwd: repoRoot, stdio: 'inherit' });
 

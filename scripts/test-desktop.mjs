@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { repoRoot, workspaceFixture } from './lib/paths.mjs';
 import { run } from './lib/proc.mjs';
 
-const { ensureNodeModules } = await import('./lib/setup.mjs');
+const { ensureNodeModules, ensurePwsh } = await import('./lib/setup.mjs');
 await ensureNodeModules();
+await ensurePwsh();
 if ((await run('node', ['esbuild.mjs'], { cwd: repoRoot })) !== 0) process.exit(1);
 if ((await run('npx', ['tsc', '-p', 'test/tsconfig.json'], { cwd: repoRoot })) !== 0) process.exit(1);
 

@@ -3,7 +3,8 @@
 // then runs the three lanes in order (unit, integration, e2e) and ends with one line `N passed, N failed`.
 // `--lane unit|integration|e2e` runs one lane. Exit code is non-zero if a test failed or a lane could not start.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -17,11 +18,13 @@ for (const l of lanes) {
 }
 
 const started = Date.now();
-const { ensureNodeModules, ensureTestEnvironment } = await import('./lib/setup.mjs');
+const { ensureNodeModules, ensurePwsh, ensureTestEnvironment } = await import('./lib/setup.mjs');
 const { repoRoot, testResultsDir } = await import('./lib/paths.mjs');
 const { run } = await import('./lib/proc.mjs');
+const { summarize } = await import('./lib/summary.mjs');
 
-const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Each lane's reported counts; a lane missing here at the end counts as 1 failed (lib/summary.mjs). */
+const results = {};
 const problems = [];
 
 /** Runs a child that prints `@@RESULT {...}` (the counting reporter) and adds its counts. */
@@ -58,9 +61,7 @@ function addResult(label, result, exitCode) {
     problems.push(`${label}: the lane did not report a result (exit code ${exitCode})`);
     return;
   }
-  totals.passed += result.passed;
-  totals.failed += result.failed;
-  totals.skipped += result.skipped ?? 0;
+  results[label] = result;
   console.log(`[${label}] ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`);
   if (result.failed === 0 && exitCode !== 0) problems.push(`${label}: exited with ${exitCode}`);
 }
@@ -71,6 +72,8 @@ try {
   mkdirSync(testResultsDir, { recursive: true });
   if (lanes.includes('integration') || lanes.includes('e2e')) await ensureTestEnvironment();
   else await ensureNodeModules();
+  // Every lane runs real PowerShell (the unit lane too); DTM_PWSH reaches mocha, code-server and the launcher.
+  console.log(`[setup] PowerShell: ${await ensurePwsh()}`);
 
   console.log('\n== build ==');
   if ((await run('node', ['esbuild.mjs'], { cwd: repoRoot })) !== 0) throw new Error('the extension build failed');
@@ -78,7 +81,15 @@ try {
 
   if (lanes.includes('unit')) {
     console.log('\n== unit (plain mocha, no VS Code) ==');
-    await runCounted('unit', 'npx', ['mocha', '--reporter', join('test', 'support', 'countingReporter.cjs')]);
+    // A private temp folder, counted afterwards: every test removes what it made (test/support/tempDirs.ts).
+    const unitTmp = mkdtempSync(join(tmpdir(), 'dtm-unit-'));
+    await runCounted('unit', 'npx', ['mocha', '--reporter', join('test', 'support', 'countingReporter.cjs')], {
+      env: { ...process.env, TMPDIR: unitTmp },
+    });
+    const left = readdirSync(unitTmp).filter((name) => name.startsWith('dtm-'));
+    if (left.length) problems.push(`unit: the tests left ${left.length} temp folder(s): ${left.slice(0, 5).join(', ')}${left.length > 5 ? ', …' : ''}`);
+    else console.log('[unit] no temp folders left behind');
+    rmSync(unitTmp, { recursive: true, force: true, maxRetries: 3 });
   }
 
   if (lanes.includes('integration')) {
@@ -100,7 +111,8 @@ try {
   problems.push(err instanceof Error ? err.message : String(err));
 }
 
-for (const p of problems) console.error(`ERROR: ${p}`);
+const summary = summarize(lanes, results, problems);
+for (const p of summary.problems) console.error(`ERROR: ${p}`);
 console.log(`\n(${lanes.join(', ')} in ${Math.round((Date.now() - started) / 1000)} s)`);
-console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
-process.exit(totals.failed > 0 || problems.length > 0 ? 1 : 0);
+console.log(summary.line);
+process.exit(summary.exitCode);

@@ -56,6 +56,13 @@ export const CommandIds = {
   // KQL language server (issue #4): the tenant's schema through getschema, and a restart.
   kqlRefreshSchema: `${NS}.kql.refreshSchema`,
   kqlRestartServer: `${NS}.kql.restartServer`,
+  // Issue #9: the session's event log, the performance analyzer, the session report.
+  eventsShow: `${NS}.events.show`,
+  performanceRecord: `${NS}.performance.record`,
+  performanceOpenReport: `${NS}.performance.openReport`,
+  performanceCancelRecording: `${NS}.performance.cancelRecording`,
+  sessionReportWrite: `${NS}.sessionReport.write`,
+  sessionReportOpen: `${NS}.sessionReport.open`,
   // The sample tenant (issue #11): leave it for a real tenant.
   sampleLeave: `${NS}.sample.leave`,
   // Session lifecycle (issue 8): turn on (portal) and track, refresh the troubleshooting query.
@@ -88,9 +95,21 @@ export const SettingIds = {
   kqlDiagnosticsEnabled: `${NS}.kql.diagnostics.enabled`,
   kqlDiagnosticsAnalyzers: `${NS}.kql.diagnostics.analyzers`,
   kqlTraceServer: `${NS}.kql.trace.server`,
+  // Issue #9: the session's event log and the performance analyzer.
+  eventsIds: `${NS}.events.ids`,
+  eventsPageSize: `${NS}.events.pageSize`,
+  eventsShowBookkeeping: `${NS}.events.showBookkeeping`,
+  performanceTopCount: `${NS}.performance.topCount`,
+  performanceNestedCount: `${NS}.performance.nestedCount`,
   sampleEnabled: `${NS}.sample.enabled`,
   sessionsEndingSoonMinutes: `${NS}.sessions.endingSoonMinutes`,
   sessionsPollMinutes: `${NS}.sessions.pollMinutes`,
+} as const;
+
+/** Webview panel types (issue #9). */
+export const PanelTypes = {
+  events: `${NS}.events.list`,
+  performanceReport: `${NS}.performance.report`,
 } as const;
 
 /** Context keys used in `when` clauses; set only through infra/contexts.ts. */

@@ -90,6 +90,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
           language: 'kql',
           content: '// Advanced hunting query. Type "tsmode-" for the troubleshooting snippets; blank lines separate queries.\n',
         });
+        // Set explicitly as well: VS Code keeps an untitled document's language over a reload only when it was.
+        await vscode.languages.setTextDocumentLanguage(doc, 'kql');
         await vscode.window.showTextDocument(doc);
         return doc;
       },

@@ -1,9 +1,9 @@
 // The two VS Code lanes. Integration: the mocha suite runs inside code-server's extension host with this
 // folder as extensionDevelopmentPath. E2E: the packaged VSIX is installed and Playwright clicks through it
 // (test/e2e/harness.ts starts the server; this module only prepares what it needs).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { launchBrowser, runExtensionTests, startCodeServer } from './codeServer.mjs';
 import { repoRoot, testResultsDir } from './paths.mjs';
 import { run } from './proc.mjs';
@@ -18,6 +18,11 @@ export function testExtensions() {
 export function doubleEnvironment() {
   const dir = mkdtempSync(join(tmpdir(), 'dtm-doubles-'));
   return { DEFENDER_STANDIN_STATE: join(dir, 'standin-state.json') };
+}
+
+/** Removes the folder doubleEnvironment() made. */
+export function removeDoubleEnvironment(env) {
+  if (env?.DEFENDER_STANDIN_STATE) rmSync(dirname(env.DEFENDER_STANDIN_STATE), { recursive: true, force: true, maxRetries: 3 });
 }
 
 /** Starts the MDE/Graph API emulator when the project has one; returns { url, stop }. */
@@ -43,6 +48,8 @@ export async function runIntegrationLane() {
       server,
       browser,
       testsPath: join(repoRoot, 'out', 'test', 'integration', 'index.js'),
+      // Device tests start a real pwsh per operation (issue 7): allow 20 minutes on a busy machine.
+      timeoutMs: Number(process.env.DTM_INTEGRATION_TIMEOUT_MS) || 1_200_000,
       screenshotPath: join(testResultsDir, 'integration-failure.png'),
       onLog: (_type, line) => {
         if (!line.startsWith('@@RESULT')) console.log(line);
@@ -54,6 +61,7 @@ export async function runIntegrationLane() {
     await browser.close().catch(() => undefined);
     await server.stop();
     await emulator.stop();
+    removeDoubleEnvironment(env);
   }
 }
 

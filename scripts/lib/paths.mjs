@@ -11,6 +11,10 @@ export const cacheRoot = process.env.DEFENDER_TS_CACHE
   : join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'defender-troubleshooting-dev');
 export const codeServerDir = join(cacheRoot, `code-server-${CODE_SERVER_VERSION}`);
 export const codeServerBin = join(codeServerDir, 'node_modules', '.bin', 'code-server');
+export const PWSH_VERSION = '7.6.9';
+/** `dotnet tool install PowerShell --version <v> --tool-path <pwshDir>` puts the pwsh apphost here. */
+export const pwshDir = join(cacheRoot, `pwsh-${PWSH_VERSION}`);
+export const pwshCacheBin = join(pwshDir, 'pwsh');
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const testResultsDir = join(repoRoot, 'test-results');
 export const workspaceFixture = join(repoRoot, 'test', 'fixtures', 'workspace');

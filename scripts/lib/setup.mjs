@@ -1,11 +1,11 @@
 // Installs what the tests and the dev launcher need on a fresh Debian machine:
-// node_modules (npm ci), Debian packages (chromium, ripgrep, libkrb5-dev) and code-server in a cache folder.
+// node_modules (npm ci), Debian packages (chromium, ripgrep, libkrb5-dev), code-server and PowerShell 7 in a cache folder.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { capture, run, runOrThrow } from './proc.mjs';
-import { CODE_SERVER_VERSION, codeServerBin, codeServerDir, repoRoot } from './paths.mjs';
+import { CODE_SERVER_VERSION, codeServerBin, codeServerDir, pwshCacheBin, pwshDir, PWSH_VERSION, repoRoot } from './paths.mjs';
 
 const log = (m) => console.log(`[setup] ${m}`);
 
@@ -76,10 +76,78 @@ export async function ensureCodeServer() {
   writeFileSync(marker, new Date().toISOString());
 }
 
+/** The major.minor.patch a pwsh executable reports, or undefined when it does not run. */
+async function pwshVersion(exe) {
+  try {
+    const { code, stdout } = await capture(exe, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '$PSVersionTable.PSVersion.ToString()']);
+    return code === 0 ? stdout.trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function hasCommand(cmd, args = ['--version']) {
+  try {
+    return (await capture(cmd, args)).code === 0;
+  } catch {
+    return false;
+  }
+}
+
+export const PWSH_INSTALL_HELP =
+  'The tests run real PowerShell 7 and need either `pwsh` (7.x) on the PATH or the .NET SDK (`dotnet`) to install it. ' +
+  'On Debian: add Microsoft\'s package repository (https://learn.microsoft.com/dotnet/core/install/linux-debian) and ' +
+  '`sudo apt-get install -y dotnet-sdk-8.0` (any SDK >= 8), or install PowerShell itself ' +
+  '(https://learn.microsoft.com/powershell/scripting/install/install-debian). Then run the command again.';
+
+let resolvedPwsh;
+
+/**
+ * Real PowerShell 7 for the tests (issue 7): `pwsh` from the PATH when it is 7.x, else the cached copy, else
+ * `dotnet tool install PowerShell --version 7.6.9 --tool-path <cache>/pwsh-7.6.9` once (a marker file records a
+ * complete install). Sets and returns process.env.DTM_PWSH, which every child (mocha, code-server, the extension
+ * host, the stand-in launcher) inherits. Throws with what to install when neither pwsh nor dotnet exists.
+ */
+export async function ensurePwsh() {
+  if (resolvedPwsh) return resolvedPwsh;
+  const fromEnv = process.env.DTM_PWSH;
+  if (fromEnv && (await pwshVersion(fromEnv))?.startsWith('7.')) return (resolvedPwsh = fromEnv);
+  const onPath = await pwshVersion('pwsh');
+  let exe;
+  if (onPath?.startsWith('7.')) {
+    exe = 'pwsh';
+    const { stdout } = await capture('sh', ['-c', 'command -v pwsh']);
+    exe = stdout.trim() || 'pwsh';
+  } else {
+    const marker = join(pwshDir, '.installed');
+    // A copy that runs counts as installed (the marker only records that our own install finished).
+    const cached = existsSync(pwshCacheBin) ? await pwshVersion(pwshCacheBin) : undefined;
+    if (!cached?.startsWith('7.')) {
+      if (!(await hasCommand('dotnet', ['--list-sdks']))) throw new Error(`PowerShell 7 not found. ${PWSH_INSTALL_HELP}`);
+      log(`installing PowerShell ${PWSH_VERSION} into ${pwshDir} (dotnet tool install, about a minute)`);
+      rmSync(pwshDir, { recursive: true, force: true });
+      mkdirSync(pwshDir, { recursive: true });
+      const env = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' };
+      const code = await run('dotnet', ['tool', 'install', 'PowerShell', '--version', PWSH_VERSION, '--tool-path', pwshDir], { env });
+      if (code !== 0 || !existsSync(pwshCacheBin)) throw new Error(`installing PowerShell with dotnet failed (see above). ${PWSH_INSTALL_HELP}`);
+      writeFileSync(marker, new Date().toISOString());
+    } else if (!existsSync(marker)) {
+      writeFileSync(marker, `found ${cached} ${new Date().toISOString()}`);
+    }
+    exe = pwshCacheBin;
+  }
+  process.env.DTM_PWSH = exe;
+  // No telemetry or update check from the many short-lived test processes.
+  process.env.POWERSHELL_TELEMETRY_OPTOUT ??= '1';
+  process.env.POWERSHELL_UPDATECHECK ??= 'Off';
+  return (resolvedPwsh = exe);
+}
+
 export async function ensureTestEnvironment() {
   await ensureNodeModules();
   await ensureDebianPackages();
   await ensureCodeServer();
+  await ensurePwsh();
 }
 
 export function readJson(path, fallback) {

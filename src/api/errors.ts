@@ -55,7 +55,7 @@ export interface ApiErrorDetails {
 export class AuthRequiredError extends DefenderToolError {
   readonly status?: number;
   constructor(message = 'Sign in to Microsoft to run this request.', status?: number) {
-    super('auth-required', message, { action: { title: 'Sign In', command: SIGN_IN_COMMAND } });
+    super('auth-required', message, { action: { title: 'Sign In', command: SIGN_IN_COMMAND }, expected: true });
     this.status = status;
   }
 }

@@ -1,3 +1,4 @@
+import { isExpectedCondition } from './errors';
 import { redactSecrets } from './redact';
 
 /** What pure modules log through; the adapter forwards to one LogOutputChannel. */
@@ -22,6 +23,18 @@ export function componentLogger(sink: ILogger, component: string): ILogger {
     warn: (m) => sink.warn(fmt(m)),
     error: (m) => sink.error(fmt(m)),
   };
+}
+
+/**
+ * The one way to log a failure: an expected condition (this host is not Windows, Restricted Mode, not signed
+ * in…) at info with its message only; anything else at error with its stack.
+ */
+export function logFailure(log: ILogger, prefix: string, err: unknown): void {
+  if (isExpectedCondition(err)) {
+    log.info(`${prefix}${(err as Error).message}`);
+    return;
+  }
+  log.error(`${prefix}${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 }
 
 /** For tests and for code that runs before the channel exists. */

@@ -33,11 +33,15 @@ export const ASR_RULES: readonly AsrRule[] = [
   { name: "Use advanced protection against ransomware", guid: "c1db55ab-c21a-4637-bb3f-a12568109d35", standardProtection: false, preview: false },
 ];
 
-/** Action codes as Get-MpPreference returns them, and the names Set-/Add-MpPreference accept (asr-rules.json _meta). */
-export const ASR_ACTION_CODES = { Disabled: 0, Enabled: 1, AuditMode: 2, Warn: 6 } as const;
+/**
+ * Action codes as Get-MpPreference returns them, and the names Set-/Add-MpPreference accept: the module's enum
+ * MpPreference.ASRRuleActionType (defender-module.json: Disabled 0, Enabled 1, AuditMode 2, NotConfigured 5, Warn 6;
+ * asr-rules.json _meta lists 0/1/2/6).
+ */
+export const ASR_ACTION_CODES = { Disabled: 0, Enabled: 1, AuditMode: 2, NotConfigured: 5, Warn: 6 } as const;
 export type AsrActionName = keyof typeof ASR_ACTION_CODES;
 
-const ACTION_LABELS: Record<number, string> = { 0: "Disabled/Not configured", 1: "Block", 2: "Audit", 6: "Warn" };
+const ACTION_LABELS: Record<number, string> = { 0: "Disabled/Not configured", 1: "Block", 2: "Audit", 5: "Not configured", 6: "Warn" };
 
 export function asrActionLabel(code: number | undefined): string {
   return code === undefined ? "not configured" : (ACTION_LABELS[code] ?? `unknown (${code})`);

@@ -6,9 +6,10 @@
 import { UserCancelledError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import { NotElevatedError } from '../powershell/errors';
-import type { PowerShellRunner } from '../powershell/runner';
+import type { PowerShellRunner, RunOptions } from '../powershell/runner';
+import { unusualNotes } from '../powershell/reveal';
 import { WRAPPER_VERSION } from '../powershell/script';
-import type { AuditLog } from './audit';
+import type { AuditEntry, AuditLog } from './audit';
 import { parseComputerStatus, type ComputerStatus, type CultureInfo } from './computerStatus';
 import {
   changeCommand,
@@ -20,9 +21,9 @@ import {
   statusScript,
   type Change,
 } from './operations';
-import { checkPreconditions, getPlaybook, type PlaybookId, type PlaybookInput } from './playbooks';
+import { checkPreconditions, getPlaybook, TamperProtectionNotScriptableError, type PlaybookId, type PlaybookInput } from './playbooks';
 import type { Preferences } from './preferences';
-import { restoreChanges, type Snapshot, type SnapshotRef, type SnapshotStore } from './snapshots';
+import { CorruptFileError, restoreChanges, type Snapshot, type SnapshotRef, type SnapshotStore } from './snapshots';
 import { observe, OUTCOME_LABELS, parseEvents, verifyChange, type Outcome, type ReadBack } from './verify';
 
 export interface DeviceStatus {
@@ -30,6 +31,8 @@ export interface DeviceStatus {
   readonly elevated: boolean;
   readonly status: ComputerStatus;
   readonly culture?: CultureInfo;
+  /** Set-MpPreference has -DisableTamperProtection (undefined: the device did not say). */
+  readonly canDisableTamperProtection?: boolean;
   readonly readAt: Date;
 }
 
@@ -126,6 +129,27 @@ export class DeviceEngine {
     for (const l of this.listeners) l(s);
   }
 
+  /**
+   * A read-only body from another feature (event log, performance analyzer), run in the background and audited
+   * like every other command; `signal` cancels it (the process tree is killed).
+   */
+  async runRead<T>(operation: string, body: string, options: RunOptions = {}): Promise<T> {
+    const started = Date.now();
+    try {
+      const data = await this.deps.runner.run<T>(body, options);
+      await this.auditRun({ kind: 'read', operation, script: body, via: 'background', ok: true, result: 'ok', durationMs: Date.now() - started });
+      return data;
+    } catch (err) {
+      await this.auditRun({ kind: 'read', operation, script: body, via: 'background', ok: false, result: errorCode(err), message: errorMessage(err), durationMs: Date.now() - started });
+      throw err;
+    }
+  }
+
+  /** The audit lines written so far (the session report reads them). */
+  auditEntries(): Promise<AuditEntry[]> {
+    return this.deps.audit.read();
+  }
+
   /** Runs a read-only body and audits it. */
   private async read<T>(operation: string, body: string, timeoutMs?: number): Promise<T> {
     const started = Date.now();
@@ -146,7 +170,10 @@ export class DeviceEngine {
   }
 
   async readStatus(operation = 'status'): Promise<DeviceStatus> {
-    const data = await this.read<{ status?: unknown; elevated?: unknown; computerName?: unknown; culture?: unknown }>(operation, statusScript());
+    const data = await this.read<{ status?: unknown; elevated?: unknown; computerName?: unknown; culture?: unknown; canDisableTamperProtection?: unknown }>(
+      operation,
+      statusScript(),
+    );
     const culture = (data?.culture ?? undefined) as CultureInfo | undefined;
     const readAt = this.clock();
     const status: DeviceStatus = {
@@ -154,6 +181,7 @@ export class DeviceEngine {
       elevated: data?.elevated === true,
       status: parseComputerStatus(data?.status, readAt, culture),
       culture,
+      canDisableTamperProtection: typeof data?.canDisableTamperProtection === 'boolean' ? data.canDisableTamperProtection : undefined,
       readAt,
     };
     this.setStatus(status);
@@ -179,6 +207,11 @@ export class DeviceEngine {
     const ms = this.deps.cpuSampleMs ?? 3000;
     const data = await this.read<Partial<CpuSample>>('cpu sample', cpuSampleScript(ms), ms + 60_000);
     return { name: String(data?.name ?? 'MsMpEng'), cpuPercent: Number(data?.cpuPercent ?? NaN), sampleMs: data?.sampleMs, cores: data?.cores };
+  }
+
+  /** A stored snapshot's content. */
+  readSnapshot(file: string): Promise<Snapshot> {
+    return this.deps.store.read(file);
   }
 
   async snapshots(): Promise<SnapshotRef[]> {
@@ -212,7 +245,7 @@ export class DeviceEngine {
     const playbook = getPlaybook(id);
     ui.progress?.('Reading device status…');
     const device = await this.readStatus(`playbook ${id}: preconditions`);
-    checkPreconditions(playbook, { device: device.computerName, elevated: device.elevated, status: device.status });
+    checkPreconditions(playbook, { device: device.computerName, elevated: device.elevated, status: device.status, canDisableTamperProtection: device.canDisableTamperProtection });
     const changes = playbook.changes(input, device.status);
     let cpuBefore: CpuSample | undefined;
     if (playbook.samplesCpu) {
@@ -238,15 +271,26 @@ export class DeviceEngine {
     if (!first) {
       return { playbook: 'undo', title: 'Undo my changes', device: device.computerName, steps: [], ok: true, summary: 'There is no snapshot for this session, so there is nothing to undo.' };
     }
-    const snapshot = await this.deps.store.read(first.file);
+    // A damaged first snapshot (truncated, edited): fall back to the next good one of the session, and say so.
+    const all = await this.snapshots();
+    const found = await this.deps.store.readFirstGood(all.filter((s) => s.takenAt.getTime() >= first.takenAt.getTime()));
+    for (const d of found.damaged) this.deps.log.warn(`[device] ${d.message}`);
+    if (!('snapshot' in found)) {
+      const d = found.damaged[0]!;
+      throw new CorruptFileError(d.file, `${d.problem}; no other snapshot of this session can be read, so there is nothing to undo to`);
+    }
+    const { snapshot, ref } = found;
+    const fallback = found.damaged.length
+      ? `${found.damaged.map((d) => d.message).join(' ')} Used the snapshot of ${ref.takenAt.toLocaleString()} instead. `
+      : '';
     const preferences = await this.readPreferences('undo: current preferences');
     const changes = restoreChanges(snapshot, { preferences, isTamperProtected: device.status.isTamperProtected });
     if (!changes.length) {
-      return { playbook: 'undo', title: 'Undo my changes', device: device.computerName, steps: [], ok: true, snapshot: first, summary: `Nothing to undo: the settings match the snapshot of ${first.takenAt.toLocaleString()}.` };
+      return { playbook: 'undo', title: 'Undo my changes', device: device.computerName, steps: [], ok: true, snapshot: ref, summary: `${fallback}Nothing to undo: the settings match the snapshot of ${ref.takenAt.toLocaleString()}.` };
     }
     if (!device.elevated) throw new NotElevatedError();
     const run = await this.applyChanges(changes, ui, 'undo', 'Undo my changes', { skipSnapshot: true });
-    return { ...run, playbook: 'undo', snapshot: first };
+    return { ...run, playbook: 'undo', snapshot: ref, summary: `${fallback}${run.summary}` };
   }
 
   /** Confirm, snapshot before the first change, write, verify; stops at the first step that did not apply. */
@@ -258,6 +302,9 @@ export class DeviceEngine {
     options: { skipSnapshot?: boolean } = {},
   ): Promise<Omit<PlaybookResult, 'playbook'>> {
     const device = this.deviceName;
+    // Never offer a command the device's module cannot bind (defender.md §11): send the admin to Windows Security.
+    const tamper = changes.find((c): c is Extract<Change, { kind: 'tamperProtection' }> => c.kind === 'tamperProtection');
+    if (tamper && this.last?.canDisableTamperProtection === false) throw new TamperProtectionNotScriptableError(device, tamper.disable);
     ui.progress?.('Reading current settings…');
     const before = await this.readBack(this.clock(), `${operation}: current values`);
     const steps: StepResult[] = [];
@@ -274,10 +321,11 @@ export class DeviceEngine {
 
     const commands = pending.map(changeCommand);
     const writer = this.deps.writer?.() ?? backgroundWriter(this.deps.runner);
+    const unusual = unusualNotes(commands);
     const confirmed = await ui.confirm({
       title: `${title} on ${device}`,
       commands,
-      detail: `${pending.map(describeChange).join('\n')}\n\nRuns ${writer.via === 'terminal' ? 'in the "Defender PowerShell" terminal' : 'in a background PowerShell'}; each change is read back and checked for tamper-protection event 5013.`,
+      detail: `${unusual.length ? `Look closely, the command contains:\n${unusual.map((n) => `• ${n}`).join('\n')}\n\n` : ''}${pending.map(describeChange).join('\n')}\n\nRuns ${writer.via === 'terminal' ? 'in the "Defender PowerShell" terminal' : 'in a background PowerShell'}; each change is read back and checked for tamper-protection event 5013.`,
     });
     if (!confirmed) throw new UserCancelledError();
 

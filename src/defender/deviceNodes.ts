@@ -216,7 +216,13 @@ export function deviceDetailRows(device: DeviceStatus): NodeVM[] {
 export const SESSION_ROW_ID = 'session/this-device';
 
 /** The Sessions view's row for the local device: session state, times, warnings, and its snapshots. */
-export function deviceSessionNodes(device: DeviceStatus | undefined, snapshots: readonly SnapshotRef[], toFileUri: (file: string) => string): NodeVM[] {
+export function deviceSessionNodes(
+  device: DeviceStatus | undefined,
+  snapshots: readonly SnapshotRef[],
+  toFileUri: (file: string) => string,
+  /** More rows under the session (its events, performance reports, session report: issue #9). */
+  extras: readonly NodeVM[] = [],
+): NodeVM[] {
   if (!device && !snapshots.length) return [];
   const ts = device?.status.troubleshooting;
   if (!ts?.active && !snapshots.length) return [];
@@ -255,6 +261,7 @@ export function deviceSessionNodes(device: DeviceStatus | undefined, snapshots: 
           resourceUri: toFileUri(s.file),
           command: { command: CommandIds.snapshotOpen, title: 'Open Snapshot', args: [{ file: s.file }] },
         })),
+        ...extras,
       ],
     },
   ];

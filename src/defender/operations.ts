@@ -16,11 +16,22 @@ export const EVENT_TAMPER_BLOCKED = 5013;
 const statusSelect = `Get-MpComputerStatus | Select-Object -Property ${STATUS_FIELDS.join(', ')}`;
 const preferencesSelect = `Get-MpPreference | Select-Object -Property * -ExcludeProperty ${quotePsList(['Cim*', 'PSComputerName'])}`;
 
-/** Device status, whether this process is elevated, the host name and the culture the dates are printed in. */
+/**
+ * Whether this device's Set-MpPreference has -DisableTamperProtection: the troubleshooting-mode docs name it, but
+ * the published module interface does not have it (defender.md §11), so the product asks the module itself.
+ */
+export const TAMPER_PARAMETER_PROBE =
+  "[bool](Get-Command -Name Set-MpPreference -ErrorAction SilentlyContinue | Where-Object { $_.Parameters.ContainsKey('DisableTamperProtection') })";
+
+/**
+ * Device status, whether this process is elevated, the host name, the culture the dates are printed in, and
+ * whether tamper protection can be turned off from PowerShell on this device.
+ */
 export function statusScript(): string {
   return [
     `$status = ${statusSelect}`,
-    'Write-DtmOk @{ status = $status; elevated = (Test-DtmElevated); computerName = $env:COMPUTERNAME; culture = (Get-DtmCulture) }',
+    `$canDisableTamperProtection = ${TAMPER_PARAMETER_PROBE}`,
+    'Write-DtmOk @{ status = $status; elevated = (Test-DtmElevated); computerName = $env:COMPUTERNAME; culture = (Get-DtmCulture); canDisableTamperProtection = $canDisableTamperProtection }',
   ].join('\n');
 }
 

@@ -44,7 +44,7 @@ export interface Playbook {
 
 export class PlaybookInputError extends DefenderToolError {
   constructor(message: string) {
-    super('playbookInput', message);
+    super('playbookInput', message, { expected: true });
   }
 }
 
@@ -55,17 +55,35 @@ export class TroubleshootingInactiveError extends DefenderToolError {
       unknown
         ? `${device} does not report troubleshooting mode (the TroubleShooting* fields are empty; Defender platform 4.18.2203 or later is needed). Update Defender, then turn troubleshooting mode on in the Defender portal.`
         : `Troubleshooting mode is not active on ${device}. Turn it on from the device page in the Microsoft Defender portal; it can take up to 15 minutes to start. Then refresh This device.`,
-      { action: { title: 'Open Defender Portal', command: CommandIds.openPortal } },
+      { action: { title: 'Open Defender Portal', command: CommandIds.openPortal }, expected: true },
     );
   }
 }
 
+/** Where the docs send admins when PowerShell cannot change tamper protection (defender.md §11). */
+export const WINDOWS_SECURITY_STEPS =
+  'the Windows Security app (Virus & threat protection > Virus & threat protection settings > Manage settings > Tamper Protection)';
+
 export class TamperProtectionOnError extends DefenderToolError {
-  constructor(title: string) {
+  /** `scriptable`: this device's Set-MpPreference has -DisableTamperProtection (undefined: not known). */
+  constructor(title: string, scriptable?: boolean) {
     super(
       'tamperOn',
-      `Tamper protection is still on, and "${title}" needs it off first (the docs' steps). Turn it off with "Turn Off Tamper Protection" (Set-MpPreference -DisableTamperProtection $true), then run this again.`,
-      { action: { title: 'Turn Off Tamper Protection', command: CommandIds.deviceDisableTamperProtection } },
+      scriptable === false
+        ? `Tamper protection is still on, and "${title}" needs it off first (the docs' steps). This device's Defender module has no -DisableTamperProtection parameter, so turn it off in ${WINDOWS_SECURITY_STEPS}, then run this again.`
+        : `Tamper protection is still on, and "${title}" needs it off first (the docs' steps). Turn it off with "Turn Off Tamper Protection" (Set-MpPreference -DisableTamperProtection $true), then run this again.`,
+      scriptable === false ? { expected: true } : { action: { title: 'Turn Off Tamper Protection', command: CommandIds.deviceDisableTamperProtection }, expected: true },
+    );
+  }
+}
+
+/** Set-MpPreference on this device has no -DisableTamperProtection (it is not in the published interface). */
+export class TamperProtectionNotScriptableError extends DefenderToolError {
+  constructor(device: string, turnOff: boolean) {
+    super(
+      'tamperNotScriptable',
+      `Set-MpPreference on ${device} has no -DisableTamperProtection parameter (it is not part of the published Defender module), so PowerShell cannot turn tamper protection ${turnOff ? 'off' : 'back on'}. Use ${WINDOWS_SECURITY_STEPS}.`,
+      { expected: true },
     );
   }
 }
@@ -166,6 +184,8 @@ export interface PreconditionFacts {
   readonly device: string;
   readonly elevated: boolean;
   readonly status: ComputerStatus;
+  /** Set-MpPreference has -DisableTamperProtection on this device (undefined: not known). */
+  readonly canDisableTamperProtection?: boolean;
 }
 
 /** Throws the first failed precondition: Defender active, troubleshooting mode on, elevated, tamper protection off. */
@@ -174,5 +194,7 @@ export function checkPreconditions(playbook: Pick<Playbook, 'title' | 'requiresT
   const ts = facts.status.troubleshooting;
   if (ts.active !== true) throw new TroubleshootingInactiveError(facts.device, ts.active === undefined);
   if (!facts.elevated) throw new NotElevatedError();
-  if (playbook.requiresTamperProtectionOff && facts.status.isTamperProtected !== false) throw new TamperProtectionOnError(playbook.title);
+  if (playbook.requiresTamperProtectionOff && facts.status.isTamperProtected !== false) {
+    throw new TamperProtectionOnError(playbook.title, facts.canDisableTamperProtection);
+  }
 }

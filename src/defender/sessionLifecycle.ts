@@ -163,9 +163,18 @@ export function nextStageChangeAt(s: LifecycleSession, options: LifecycleOptions
   return undefined;
 }
 
-/** Requested or active sessions keep the troubleshooting query running. */
-export function needsPolling(sessions: readonly LifecycleSession[]): boolean {
-  return sessions.some((s) => s.stage === 'requested' || s.stage === 'active' || s.stage === 'endingSoon' || s.stage === 'notActivated');
+/**
+ * Requested or active sessions keep the troubleshooting query running; a request not seen active keeps it running
+ * until a whole session could have passed (then nothing more can be learnt from polling).
+ */
+export function needsPolling(sessions: readonly LifecycleSession[], now?: Date): boolean {
+  return sessions.some(
+    (s) =>
+      s.stage === 'requested' ||
+      s.stage === 'active' ||
+      s.stage === 'endingSoon' ||
+      (s.stage === 'notActivated' && (!now || !s.activationDeadline || now.getTime() < s.activationDeadline.getTime() + SESSION_LENGTH_MS)),
+  );
 }
 
 /**

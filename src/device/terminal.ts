@@ -4,7 +4,12 @@ import type { ILogger } from '../core/logger';
 import type { WriteExecutor } from '../defender/deviceEngine';
 
 export const TERMINAL_NAME = 'Defender PowerShell';
-const INTEGRATION_WAIT_MS = 3000;
+/**
+ * How long a new "Defender PowerShell" terminal may take to activate shell integration before the command is typed
+ * with sendText instead. Real PowerShell (pwsh with PSReadLine, or powershell.exe with a profile) often needs more
+ * than the 3 s of VS Code's docs example on a busy machine; the tests on real pwsh (issue 7) showed it.
+ */
+const INTEGRATION_WAIT_MS = 10_000;
 const EXECUTION_TIMEOUT_MS = 120_000;
 
 /**

@@ -10,6 +10,7 @@ import { deviceSearchItem, ODataFilterError, searchDevices, validateODataFilter 
 import type { DeviceTroubleshootingLookup } from '../defender/deviceTroubleshooting';
 import { devicePortalUrl, machineNode, tenantGroupNode, tenantMachineId, tenantMessage, TENANT_GROUP_ID } from '../defender/fleet';
 import { loadFleet, progressText, waitText, type FleetLoadResult } from '../defender/fleetLoader';
+import { dnsHostName, InvalidHostNameError, remoteSshUri } from '../defender/sshTarget';
 import type { AuthService } from '../infra/auth';
 import { registerCommand } from '../infra/commandRunner';
 import type { DevicesView } from '../views/devicesView';
@@ -437,7 +438,10 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
       CommandIds.deviceConnectSsh,
       async (node?: NodeVM) => {
         machineId(node);
-        const host = node?.label ?? '';
+        const name = node?.label ?? '';
+        // The name comes from the API: only a DNS name goes to Remote - SSH.
+        const host = dnsHostName(name);
+        if (!host) throw new InvalidHostNameError(name);
         if (!vscode.extensions.getExtension('ms-vscode-remote.remote-ssh')) {
           const choice = await vscode.window.showWarningMessage(
             'Connecting to a device needs the Remote - SSH extension.',
@@ -452,8 +456,7 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
           value: 'C:\\',
         });
         if (!folder) throw new UserCancelledError();
-        const remotePath = `/${folder.replace(/\\/g, '/').replace(/^\/+/, '')}`;
-        const uri = vscode.Uri.parse(`vscode-remote://ssh-remote+${encodeURIComponent(host)}${remotePath}`);
+        const uri = vscode.Uri.parse(remoteSshUri(host, folder));
         await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
         return uri.toString();
       },

@@ -10,7 +10,7 @@ import { SettingIds } from '../constants';
 import { DefenderToolError, isCancellation, UserCancelledError, WorkspaceNotTrustedError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import type { AuthService } from '../infra/auth';
-import { blockAt, isCommentOnly, splitBlocks } from '../kql/blocks';
+import { blockAt, isCommentOnly, selectionIsQuery, splitBlocks } from '../kql/blocks';
 import { columnsFromSchema, rowsFromResults, type GridColumn, type Row } from '../webview-ui/results/model';
 import type { ErrorInfo, RunInfo } from '../webview-ui/results/protocol';
 import type { HuntingDiagnostics } from './diagnostics';
@@ -69,7 +69,7 @@ export class HuntingRunner {
     const { document, query, origin } = await this.pickQuery(uriArg, lineArg);
     const timespan = options?.timespan ?? (await this.pickTimespan(document.uri.toString()));
     const invalid = validateTimespan(timespan);
-    if (invalid) throw new DefenderToolError('bad-timespan', invalid);
+    if (invalid) throw new DefenderToolError('bad-timespan', invalid, { expected: true });
     return this.run({ documentUri: document.uri.toString(), query, origin, timespan });
   }
 
@@ -115,11 +115,16 @@ export class HuntingRunner {
     } else if (editor) {
       document = editor.document;
     } else {
-      throw new DefenderToolError('no-query', 'Open a .kql file and put the cursor in a query to run it.');
+      throw new DefenderToolError('no-query', 'Open a .kql file and put the cursor in a query to run it.', { expected: true });
     }
     if (lineArg === undefined && editor && !editor.selection.isEmpty) {
+      // A selection is the query only when it covers a whole line; a selected word or snippet placeholder is not.
+      const start = document.offsetAt(editor.selection.start);
+      const end = document.offsetAt(editor.selection.end);
       const text = document.getText(editor.selection);
-      if (text.trim()) return { document, query: text, origin: { line: editor.selection.start.line, character: editor.selection.start.character } };
+      if (text.trim() && selectionIsQuery(document.getText(), start, end)) {
+        return { document, query: text, origin: { line: editor.selection.start.line, character: editor.selection.start.character } };
+      }
     }
     const text = document.getText();
     const offset =
@@ -130,7 +135,7 @@ export class HuntingRunner {
           : 0;
     const block = blockAt(splitBlocks(text), offset);
     if (!block || isCommentOnly(block)) {
-      throw new DefenderToolError('no-query', 'There is no query at the cursor. Queries are separated by blank lines; put the cursor inside one.');
+      throw new DefenderToolError('no-query', 'There is no query at the cursor. Queries are separated by blank lines; put the cursor inside one.', { expected: true });
     }
     return { document, query: block.text, origin: { line: block.startLine, character: 0 } };
   }
@@ -182,7 +187,7 @@ export class HuntingRunner {
    * The Graph client for one run. Every run (the command, the panel's Run again, the history's Run again) gets its
    * client here, so this is where Restricted Mode is enforced: no query and no token leave an untrusted workspace.
    */
-  private client(): { client: GraphHuntingClient; endpoint: string } {
+  private client(): { client: GraphHuntingClient; endpoint: string; scopes: string[] } {
     if (!this.trusted()) throw new WorkspaceNotTrustedError('Running a hunting query');
     const endpoint = normalizeEndpoint(cfg().get<string>(SettingIds.graphEndpoint), DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
     const scopes = [graphHuntingScope(endpoint)];
@@ -193,7 +198,7 @@ export class HuntingRunner {
       // First token: interactive (running a query is a user action). After a 401: look the session up again, silently.
       getToken: async ({ refresh }) => this.deps.auth.getToken(!refresh, scopes),
     });
-    return { client: new GraphHuntingClient(rest), endpoint };
+    return { client: new GraphHuntingClient(rest), endpoint, scopes };
   }
 
   /** Runs one request end to end. Never throws for service errors: they go to the panel and the editor. */
@@ -215,7 +220,10 @@ export class HuntingRunner {
       startedAt,
     };
     // Settings problems (a bad endpoint) surface before anything opens.
-    const { client, endpoint } = this.client();
+    const { client, endpoint, scopes } = this.client();
+    // Sign in before anything opens or is recorded: a cancelled sign-in ends silently, without a trace in the
+    // panel or the history (the command's error path treats UserCancelledError as silent).
+    if (!(await this.deps.auth.getToken(true, scopes))) throw new AuthRequiredError();
     const panel = this.deps.panels.forDocument(request.documentUri);
     panel.showRunning(run);
     const lineCount = request.query.split(/\r\n|\r|\n/).length;

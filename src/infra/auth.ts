@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ContextKeys, NS } from '../constants';
-import { UserCancelledError } from '../core/errors';
+import { isSignInDeclined, UserCancelledError } from '../core/errors';
 import { Disposable } from '../core/lifecycle';
 import type { ILogger } from '../core/logger';
 import { setContext } from './contexts';
@@ -110,8 +110,7 @@ export class AuthService extends Disposable {
       );
       this.rejected = false;
     } catch (err) {
-      if (err instanceof Error && /cancel|did not consent/i.test(err.message)) throw new UserCancelledError();
-      throw err;
+      throw declinedAsCancel(err);
     }
     if (!session) throw new UserCancelledError();
     this.setSignedIn(true);
@@ -127,9 +126,14 @@ export class AuthService extends Disposable {
       return SAMPLE_TOKEN;
     }
     const scopes = this.scopes(base);
-    const session = interactive
-      ? await vscode.authentication.getSession(this.providerId, scopes, { createIfNone: true })
-      : await vscode.authentication.getSession(this.providerId, scopes, { silent: true });
+    let session: vscode.AuthenticationSession | undefined;
+    try {
+      session = interactive
+        ? await vscode.authentication.getSession(this.providerId, scopes, { createIfNone: true })
+        : await vscode.authentication.getSession(this.providerId, scopes, { silent: true });
+    } catch (err) {
+      throw declinedAsCancel(err);
+    }
     this.setSignedIn(!!session);
     return session?.accessToken;
   }
@@ -140,6 +144,11 @@ export class AuthService extends Disposable {
     void setContext(ContextKeys.signedIn, value);
     this.changed.fire();
   }
+}
+
+/** The one mapping of a declined sign-in to the silent cancellation path (no toast, nothing in a panel). */
+function declinedAsCancel(err: unknown): unknown {
+  return isSignInDeclined(err) ? new UserCancelledError('Sign-in was cancelled.') : err;
 }
 
 /** Masks an account name the way Azure's `screen()` does: keep the shape, hide the person. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../constants';
 import { describeError, isCancellation, isDefenderToolError } from '../core/errors';
-import type { ILogger } from '../core/logger';
+import { logFailure, type ILogger } from '../core/logger';
 
 /**
  * The one error path for commands: typed errors become a message with "Show Log" (and the error's own
@@ -28,7 +28,7 @@ export async function reportCommandError(id: string, err: unknown, log: ILogger)
     log.debug(`[${id}] cancelled`);
     return;
   }
-  log.error(`[${id}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  logFailure(log, `[${id}] `, err);
   const action = isDefenderToolError(err) ? err.action : undefined;
   const buttons = action ? [action.title, 'Show Log'] : ['Show Log'];
   const choice = await vscode.window.showErrorMessage(describeError(err), ...buttons);

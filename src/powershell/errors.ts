@@ -11,14 +11,14 @@ export class PowerShellNotFoundError extends DefenderToolError {
     super(
       'psNotFound',
       `PowerShell was not found at "${executable}". Set "Defender Troubleshooting: PowerShell Path" to powershell.exe or pwsh.`,
-      { cause, action: { title: 'Open Setting', command: 'workbench.action.openSettings', args: [POWERSHELL_PATH_SETTING] } },
+      { cause, action: { title: 'Open Setting', command: 'workbench.action.openSettings', args: [POWERSHELL_PATH_SETTING] }, expected: true },
     );
   }
 }
 
 export class NotWindowsError extends DefenderToolError {
   constructor(readonly platform: string) {
-    super('notWindows', `Defender cmdlets need Windows; this host is ${platform}.`);
+    super('notWindows', `Defender cmdlets need Windows; this host is ${platform}.`, { expected: true });
   }
 }
 
@@ -28,6 +28,7 @@ export class DefenderUnavailableError extends DefenderToolError {
     super(
       'defenderMissing',
       `Microsoft Defender Antivirus is not available on this device (${detail}). Check that the WinDefend service runs and that Defender is the active antivirus.`,
+      { expected: true },
     );
   }
 }
@@ -37,6 +38,7 @@ export class PassiveModeError extends DefenderToolError {
     super(
       'passiveMode',
       `Microsoft Defender Antivirus runs in ${runningMode} mode here, so its real-time settings do not apply. Troubleshooting mode needs Defender as the active antivirus.`,
+      { expected: true },
     );
   }
 }
@@ -46,6 +48,7 @@ export class NotElevatedError extends DefenderToolError {
     super(
       'notElevated',
       `${what} need administrator rights, and VS Code is not running elevated. Start VS Code with "Run as administrator" (or connect over Remote-SSH with an administrator account) and try again.`,
+      { expected: true },
     );
   }
 }

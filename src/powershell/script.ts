@@ -7,7 +7,7 @@
  */
 
 /** Bump when the preamble changes; the audit log records it instead of repeating the preamble on every line. */
-export const WRAPPER_VERSION = 'dtm-wrapper/1';
+export const WRAPPER_VERSION = 'dtm-wrapper/2';
 
 export const PREAMBLE = String.raw`$ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -56,13 +56,17 @@ function Write-DtmError {
     errorId = $id
     category = [string]$Record.CategoryInfo.Category
     hresult = $ex.HResult
-    platform = [string][System.Environment]::OSVersion.Platform
+    platform = [string](Get-DtmPlatform)
   }
-  [Console]::Out.Write((ConvertTo-Json -InputObject $doc -Compress))
+  [Console]::Out.Write((ConvertTo-Json -InputObject $doc -Depth 3 -Compress))
+}
+
+function Get-DtmPlatform {
+  return [string][System.Environment]::OSVersion.Platform
 }
 
 function Test-DtmElevated {
-  if ([string][System.Environment]::OSVersion.Platform -ne 'Win32NT') { return $false }
+  if ((Get-DtmPlatform) -ne 'Win32NT') { return $false }
   $identity = [Security.Principal.WindowsIdentity]::GetCurrent()
   return ([Security.Principal.WindowsPrincipal]::new($identity)).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
 }

@@ -11,7 +11,7 @@ import type { DeviceTroubleshootingLookup } from '../defender/deviceTroubleshoot
 import { lifecycleRows } from '../defender/lifecycleNodes';
 import { prerequisitesGroup } from '../defender/prerequisiteNodes';
 import { evaluatePrerequisites, factsFromLocal, factsFromMachine } from '../defender/prerequisites';
-import { DEFAULT_ENDING_SOON_MS, notActivatedChecks, type LifecycleSession } from '../defender/sessionLifecycle';
+import { DEFAULT_ENDING_SOON_MS, ENDED_VISIBLE_MS, notActivatedChecks, type LifecycleSession } from '../defender/sessionLifecycle';
 import { DEFAULT_POLL_POLICY } from '../defender/sessionPolling';
 import type { AuthService } from '../infra/auth';
 import { registerCommand } from '../infra/commandRunner';
@@ -68,7 +68,7 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
 
   // Background polls never pop a sign-in, and a long Retry-After comes back to the tracker's own backoff.
   const run: HuntingRun = async (query, timespan) => {
-    const endpoint = normalizeEndpoint(cfg().get<string>(SettingIds.graphEndpoint), DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
+    const endpoint = normalizeEndpoint(vscode.workspace.getConfiguration().get<string>(SettingIds.graphEndpoint), DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
     const scopes = [graphHuntingScope(endpoint)];
     let serverDate: string | undefined;
     const rest = new RestClient({
@@ -87,6 +87,10 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
     return { schema: res.schema, results: res.results, serverDate };
   };
 
+  const hostName = () => {
+    const v = deps.device?.view();
+    return v?.kind === 'ok' ? v.device.computerName : os.hostname();
+  };
   const late: { notifier?: SessionNotifier } = {};
   const tracker = new SessionTracker({
     memento: context.globalState,
@@ -94,16 +98,13 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
     run,
     canRun: () => deps.auth.isSignedIn && vscode.workspace.isTrusted,
     settings,
+    isOwnDevice: (s) => !!s.deviceName && s.deviceName.toLowerCase().split('.')[0] === hostName()?.toLowerCase().split('.')[0],
     notify: async (stage, session) => {
       await late.notifier?.notify(stage, session);
     },
   });
   const notifier = new SessionNotifier(context.globalState, log, tracker.clock);
   late.notifier = notifier;
-  const hostName = () => {
-    const v = deps.device?.view();
-    return v?.kind === 'ok' ? v.device.computerName : os.hostname();
-  };
   const statusBar = new SessionStatusBar(() => tracker.sessions(), hostName, tracker.clock);
 
   const checksFor = (s: LifecycleSession) => {
@@ -126,7 +127,16 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
 
   // The Sessions view: the lifecycle's rows replace the hunting source's plain rows.
   deps.sessions.lifecycleOwnsRows = true;
-  const source = deps.sessions.addSource(() => lifecycleRows(tracker.sessions(), tracker.clock.now(), checksFor));
+  const source = deps.sessions.addSource(() => {
+    const now = tracker.clock.now();
+    // Ended sessions stay listed for a day.
+    // This device's own session already has its row (with snapshots) from the device feature.
+    const recent = tracker
+      .sessions()
+      .filter((s) => !s.deviceId?.startsWith('local:'))
+      .filter((s) => s.stage !== 'ended' || (s.endedAt && now.getTime() - s.endedAt.getTime() <= ENDED_VISIBLE_MS));
+    return lifecycleRows(recent, now, checksFor);
+  });
 
   // This device: its Get-MpComputerStatus feeds its own session, and its prerequisites show under its row.
   const localObservation = (): LocalObservation | undefined => {

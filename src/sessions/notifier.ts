@@ -54,13 +54,13 @@ export class SessionNotifier {
     const key = notificationKey(session.key, stage);
     const won = await this.ledger.tryAnnounce(key, () => new Promise((r) => setTimeout(r, this.settleMs)));
     if (!won) {
-      this.log.debug(`[sessions] already announced: ${key}`);
+      this.log.debug(`already announced: ${key}`);
       return false;
     }
     const msg = stageMessage(session, stage, this.clock.now());
     const actions = await this.actionsFor(stage, session);
     this.announced.push({ key, stage, text: msg.text, actions: actions.map((a) => a.title) });
-    this.log.info(`[sessions] notify ${key}: ${msg.text}`);
+    this.log.info(`notify ${key}: ${msg.text}`);
     const show = msg.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     // Not awaited: the toast stays until dismissed; the choice runs when made.
     void Promise.resolve(show(msg.text, ...actions.map((a) => a.title))).then(async (choice) => {

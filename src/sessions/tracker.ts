@@ -63,6 +63,8 @@ export interface TrackerDeps {
   /** Whether a background query may run now (signed in, trusted): it never pops a sign-in. */
   readonly canRun: () => boolean;
   readonly settings: () => TrackerSettings;
+  /** The device VS Code runs on: its session is announced even when it was not requested here. */
+  readonly isOwnDevice?: (session: LifecycleSession) => boolean;
   /** Tells people about a transition (de-duplicated by the caller). */
   readonly notify: (stage: NotifiedStage, session: LifecycleSession, transition: Transition) => Promise<void>;
 }
@@ -108,6 +110,11 @@ export class SessionTracker extends Disposable {
         clearTimeout(this.stageTimer);
       },
     });
+  }
+
+  /** Where requests and events persist (globalState); a second tracker on it acts like a reload or another window. */
+  get memento(): vscode.Memento {
+    return this.deps.memento;
   }
 
   get serviceOffsetMs(): number {
@@ -166,12 +173,14 @@ export class SessionTracker extends Disposable {
     this.index.update(sessions);
     this.changed.fire();
     for (const t of transitions) {
-      const stage = notificationsFor(t);
-      this.deps.log.info(`[sessions] ${t.key}: ${t.from ?? 'new'} → ${t.to}`);
+      // Announced: sessions requested from here and This device's; the rest of the tenant only shows in the views.
+      const mine = !!t.session.requestedAt || !!t.session.deviceId?.startsWith('local:') || !!this.deps.isOwnDevice?.(t.session);
+      const stage = mine ? notificationsFor(t) : undefined;
+      this.deps.log.info(`${t.key}: ${t.from ?? 'new'} → ${t.to}`);
       if (stage) await this.deps.notify(stage, t.session, t).catch((err) => this.deps.log.warn(`notification failed: ${String(err)}`));
     }
     this.scheduleStageTimer();
-    if (needsPolling(sessions) && !this.pollTimer && !this.polling) this.schedulePoll(this.planner.nextAt(Date.now()) - this.planner.interval + 5_000);
+    if (needsPolling(sessions, this.clock.now()) && !this.pollTimer && !this.polling) this.schedulePoll(this.planner.nextAt(Date.now()) - this.planner.interval + 5_000);
     return transitions;
   }
 
@@ -199,6 +208,8 @@ export class SessionTracker extends Disposable {
 
   /** Runs the troubleshooting query now (manual) or on the schedule; skips when nothing needs it or the quota says wait. */
   poll(manual = true): Promise<PollResult> {
+    // A manual refresh during a scheduled run runs again after it: it must see data as of now.
+    if (this.polling && manual) return this.polling.then(() => this.poll(true));
     this.polling ??= this.pollNow(manual).finally(() => {
       this.polling = undefined;
     });
@@ -208,7 +219,7 @@ export class SessionTracker extends Disposable {
   private async pollNow(manual: boolean): Promise<PollResult> {
     const run = this.deps.run;
     this.planner.setPolicy({ intervalMs: this.deps.settings().pollIntervalMs, maxPerHour: 20, maxBackoffMs: 60 * 60_000 });
-    const wanted = manual || needsPolling(this.current);
+    const wanted = manual || needsPolling(this.current, this.clock.now());
     if (!run || !wanted || !this.deps.canRun()) return { ran: false };
     const localNow = Date.now();
     if (!this.planner.mayRun(localNow)) {
@@ -227,26 +238,26 @@ export class SessionTracker extends Disposable {
       const offset = serviceClockOffset(res.serverDate, Date.now());
       if (offset !== undefined && offset !== this.offsetMs) {
         this.offsetMs = offset;
-        if (offset) this.deps.log.info(`[sessions] the service's clock differs from this machine's by ${Math.round(offset / 1000)} s; times follow the service`);
+        if (offset) this.deps.log.info(`the service's clock differs from this machine's by ${Math.round(offset / 1000)} s; times follow the service`);
       }
       const columns = columnsFromSchema(res.schema);
       const events = extractTroubleshootEvents(columns, rowsFromResults(columns, res.results), troubleshootingQuery(windowMinutes)) ?? [];
       if (events.length) await this.storeEvents(events);
       this.lastQueryAt = this.clock.now();
       this.lastError = undefined;
-      this.deps.log.info(`[sessions] troubleshooting query: ${events.length} event(s) in the last ${Math.round(windowMinutes)} min`);
+      this.deps.log.info(`troubleshooting query: ${events.length} event(s) in the last ${Math.round(windowMinutes)} min`);
       result = { ran: true, events: events.length };
     } catch (err) {
       const throttled = err instanceof DefenderApiError && err.status === 429;
       const retryAfter = err instanceof DefenderApiError ? err.retryAfter : (err as { retryAfter?: number }).retryAfter;
       outcome = throttled || (err as { status?: number }).status === 429 ? { kind: 'throttled', retryAfterSec: retryAfter } : { kind: 'error' };
       this.lastError = err instanceof Error ? err.message : String(err);
-      this.deps.log.warn(`[sessions] troubleshooting query failed${outcome.kind === 'throttled' ? ' (throttled)' : ''}: ${this.lastError}`);
+      this.deps.log.warn(`troubleshooting query failed${outcome.kind === 'throttled' ? ' (throttled)' : ''}: ${this.lastError}`);
       result = { ran: true, error: this.lastError };
     }
     const nextAt = this.planner.finished(outcome, Date.now());
     await this.evaluate();
-    if (needsPolling(this.current) || outcome.kind !== 'ok') this.schedulePoll(nextAt);
+    if (needsPolling(this.current, this.clock.now()) || outcome.kind !== 'ok') this.schedulePoll(nextAt);
     else {
       clearTimeout(this.pollTimer);
       this.pollTimer = undefined;

@@ -4,12 +4,10 @@ import { DEFAULT_PORTAL_URL, NS } from '../constants';
 import { UserCancelledError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import type { NodeVM } from '../core/treeModel';
-import { devicePortalUrl } from '../defender/fleet';
+import { devicePortalUrl, tenantMachineId } from '../defender/fleet';
 import { describePrerequisites, evaluatePrerequisites, factsFromMachine, REMOTE_UNKNOWNS, type PrerequisiteResult } from '../defender/prerequisites';
 import type { SessionRequest } from '../defender/sessions';
 import type { SessionTracker } from './tracker';
-
-const TENANT_PREFIX = 'device/tenant/';
 
 /** What the command asks and opens; tests replace it. */
 export interface TurnOnUi {
@@ -52,10 +50,19 @@ export interface TurnOnResult {
 
 const cfg = () => vscode.workspace.getConfiguration(NS);
 
-/** The rows the command runs on: the selection when the clicked row is part of it, else the clicked row. */
+/**
+ * The tenant device rows the command runs on: the selection when the clicked row is part of it, else the clicked
+ * row; one per device (a device can show under several groups).
+ */
 export function targetRows(clicked: NodeVM | undefined, selected: readonly NodeVM[] | undefined): NodeVM[] {
   const all = selected && selected.length > 0 && (!clicked || selected.some((s) => s.id === clicked.id)) ? [...selected] : clicked ? [clicked] : [];
-  return all.filter((n) => typeof n?.id === 'string' && n.id.startsWith(TENANT_PREFIX) && !n.id.slice(TENANT_PREFIX.length).includes('/'));
+  const seen = new Set<string>();
+  return all.filter((n) => {
+    const id = typeof n?.id === 'string' ? tenantMachineId(n.id) : undefined;
+    if (!id || seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 /**
@@ -70,7 +77,7 @@ export async function turnOnTroubleshooting(deps: TurnOnDeps, clicked?: NodeVM, 
   const portal = (cfg().get<string>('portal.url') || DEFAULT_PORTAL_URL).trim();
   const tenant = (cfg().get<string>('auth.tenant') ?? '').trim();
   const targets: TurnOnTarget[] = rows.map((row) => {
-    const machineId = row.id.slice(TENANT_PREFIX.length);
+    const machineId = tenantMachineId(row.id)!;
     const machine = deps.machine(row.id);
     const prerequisites = evaluatePrerequisites(factsFromMachine(machine ?? {}));
     return { machineId, name: machine?.computerDnsName || row.label || machineId, machine, prerequisites, url: devicePortalUrl(portal, machineId, tenant) };
@@ -101,7 +108,7 @@ export async function turnOnTroubleshooting(deps: TurnOnDeps, clicked?: NodeVM, 
   const requestedAt = deps.tracker.clock.now();
   const requested: SessionRequest[] = targets.map((t) => ({ deviceId: t.machineId, deviceName: t.name, requestedAt }));
   await deps.tracker.addRequests(requested);
-  deps.log.info(`[sessions] requested troubleshooting mode for ${targets.map((t) => t.name).join(', ')} at ${requestedAt.toISOString()}`);
+  deps.log.info(`requested troubleshooting mode for ${targets.map((t) => t.name).join(', ')} at ${requestedAt.toISOString()}`);
   deps.ui.info(
     `Troubleshooting mode requested for ${many ? `${targets.length} devices` : targets[0]!.name} at ${requestedAt.toISOString().slice(11, 16)} UTC. Sessions tracks it; it should be active within 15 minutes.`,
   );

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
-import type { ILogger } from '../core/logger';
+import { logFailure, type ILogger } from '../core/logger';
 import { errorNode, type NodeTone, type NodeVM } from '../core/treeModel';
 
 const TONE_COLORS: Record<NodeTone, string | undefined> = {
@@ -75,7 +75,7 @@ export class VmTreeProvider extends Disposable implements vscode.TreeDataProvide
       const list = element ? await element.children?.() : await this.roots();
       return [...(list ?? [])];
     } catch (err) {
-      this.log.error(err instanceof Error ? err : String(err));
+      logFailure(this.log, '', err);
       const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
       return [
         errorNode(`${element?.id ?? 'root'}/error`, `Could not load: ${msg}`, {

@@ -48,6 +48,7 @@ export async function shutdown(): Promise<void> {
   await s.browser.close().catch(() => undefined);
   await s.server.stop();
   await s.emulator.stop();
+  (await lanes()).removeDoubleEnvironment(s.env);
 }
 
 export interface Workbench {

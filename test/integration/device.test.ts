@@ -45,7 +45,7 @@ async function rows(provider: { getChildren(e?: NodeVM): Promise<NodeVM[]> }, pa
 }
 
 describe('device side through the PowerShell stand-in (integration)', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let api: ExtensionApi;
   let prompter: TestPrompter;
   const statePath = process.env.DEFENDER_STANDIN_STATE!;
@@ -96,7 +96,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
   });
 
   it('reports a silent tamper-protection block (event 5013) instead of the exit code', async () => {
-    reset({ troubleshooting: activeSession(), tamperProtected: true });
+    reset({ troubleshooting: activeSession(), tamperProtected: true, moduleHasDisableTamperProtection: true });
     prompter.onConfirm = endSessionNow;
     const result = await run(CommandIds.playbookUnableToInstall);
     assert.ok(result);
@@ -157,8 +157,8 @@ describe('device side through the PowerShell stand-in (integration)', function (
 
   /**
    * Terminal mode, with the stand-in reached as `pwsh` (a user's PowerShell 7 setting): on Linux VS Code injects its
-   * shell-integration script only into an executable of that name, and the stand-in then reports OSC 633 as
-   * shellIntegration.ps1 does.
+   * shell-integration script only into an executable of that name, so the terminal runs real pwsh with VS Code's own
+   * shellIntegration.ps1 (the launcher puts `Import-Module DtmStandIn` in front of it).
    */
   async function inTerminalMode<T>(settings: Record<string, unknown>, body: () => Promise<T>): Promise<T> {
     const ours = vscode.workspace.getConfiguration('defenderTroubleshooting');
@@ -208,7 +208,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
   });
 
   it('terminal mode with shell integration: exit code 0 and still "blocked by tamper protection" (event 5013)', async () => {
-    reset({ troubleshooting: activeSession(), tamperProtected: true });
+    reset({ troubleshooting: activeSession(), tamperProtected: true, moduleHasDisableTamperProtection: true });
     prompter.onConfirm = endSessionNow;
     await inTerminalMode({}, async () => {
       const result = await run(CommandIds.playbookUnableToInstall);

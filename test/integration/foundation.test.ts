@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds, ViewIds } from '../../src/constants';
 import { activateExtension, EXTENSION_ID, waitFor, workspaceFile } from './helpers';
+import { makeTempDir } from '../support/tempDirs';
 
 describe('foundation (integration)', () => {
   it('activates and returns its API', async () => {
@@ -39,7 +40,7 @@ describe('foundation (integration)', () => {
   it('gives .kql and .csl documents the kql language', async () => {
     const doc = await vscode.workspace.openTextDocument(workspaceFile('sample.kql'));
     assert.strictEqual(doc.languageId, 'kql');
-    const tmp = path.join(fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dtm-')), 'q.csl');
+    const tmp = path.join(makeTempDir('dtm-'), 'q.csl');
     fs.writeFileSync(tmp, 'DeviceInfo | take 1\n');
     const csl = await vscode.workspace.openTextDocument(vscode.Uri.file(tmp));
     assert.strictEqual(csl.languageId, 'kql');

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import { CountingReporter } from '../support/countingReporter';
+import { mochaHooks } from '../support/tempDirs';
 
 /**
  * Entry of the integration suite, loaded by VS Code as `extensionTestsPath`: in code-server on CI
@@ -9,6 +10,7 @@ import { CountingReporter } from '../support/countingReporter';
  */
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: CountingReporter as never });
+  mocha.rootHooks(mochaHooks);
   const grep = process.env.DTM_INTEGRATION_GREP;
   if (grep) mocha.grep(grep);
   const dir = __dirname;

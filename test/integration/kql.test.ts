@@ -1,16 +1,16 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { CommandIds, SettingIds } from '../../src/constants';
 import type { KqlServerStatus } from '../../src/kql/protocol';
 import { activateExtension, waitFor } from './helpers';
+import { makeTempDir } from '../support/tempDirs';
 
 /** A .kql file on disk (the language server sees it as a `file:` document, like a user's). */
 async function openKqlFile(content: string): Promise<vscode.TextDocument> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-kql-')), 'query.kql');
+  const file = path.join(makeTempDir('dtm-kql-'), 'query.kql');
   fs.writeFileSync(file, content);
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   await vscode.window.showTextDocument(doc);

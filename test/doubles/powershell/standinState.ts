@@ -2,19 +2,28 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir } from '../../support/tempDirs';
 
 /** The stand-in's folder in the source tree (this file may run compiled from out/test/doubles/powershell). */
 function standinDir(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'test', 'doubles', 'powershell');
-    if (fs.existsSync(path.join(candidate, 'defender.js'))) return candidate;
-    if (fs.existsSync(path.join(dir, 'defender.js'))) return dir;
+    if (fs.existsSync(path.join(candidate, 'Modules', 'DtmStandIn'))) return candidate;
     if (path.dirname(dir) === dir) throw new Error(`cannot find the PowerShell stand-in above ${__dirname}`);
   }
 }
 
 export const STANDIN_DIR = standinDir();
+/** The launcher under the Windows PowerShell name (the product's default executable name). */
 export const STANDIN_PATH = path.join(STANDIN_DIR, 'powershell');
+/** The same launcher under the PowerShell 7 name (VS Code injects shell integration only into `pwsh`). */
+export const STANDIN_PWSH_PATH = path.join(STANDIN_DIR, 'pwsh');
+/** The device every state file starts from (DtmStandIn merges a state file's top-level keys over it). */
+export const DEFAULT_STATE_FILE = path.join(STANDIN_DIR, 'Modules', 'DtmStandIn', 'defaultState.json');
+
+function defaultState(): StandinState {
+  return JSON.parse(fs.readFileSync(DEFAULT_STATE_FILE, 'utf8')) as StandinState;
+}
 
 export interface StandinState {
   computerName?: string;
@@ -24,9 +33,14 @@ export interface StandinState {
   tamperProtected?: boolean;
   culture?: string;
   troubleshooting?: { startTime: string; endTime: string } | null;
+  /** Set-MpPreference has -DisableTamperProtection on this device (it is in neither reference interface). */
+  moduleHasDisableTamperProtection?: boolean;
+  /** Pins the device's clock (ISO); default: the real clock. */
+  now?: string;
   oldPlatform?: boolean;
   preferences?: Record<string, unknown>;
-  events?: { Id: number; TimeCreated: string; Message: string; RecordId?: number }[];
+  /** The Defender operational log; Data is the named event data ('Old Value', 'New Value', 'Value'). */
+  events?: { Id: number; TimeCreated: string; Message: string; RecordId?: number; Data?: Record<string, string> }[];
   processes?: Record<string, { id: number; cpuPercent: number; cpuPercentWithExclusions?: number }>;
   [key: string]: unknown;
 }
@@ -59,22 +73,76 @@ export function expiredSession(now = new Date()): { startTime: string; endTime: 
 
 /** The stand-in's default device state plus `patch`. */
 export function freshState(patch: StandinState = {}): StandinState {
-  const { defaultState } = require(path.join(STANDIN_DIR, 'defender.js')) as { defaultState: () => StandinState };
   return { ...defaultState(), ...patch };
 }
 
 /** A fresh temp dir with a state file (defaults of the stand-in plus `initial`). */
 export function tempStandin(initial: StandinState = {}): { dir: string; stateFile: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-standin-'));
+  const dir = makeTempDir('dtm-standin-');
   const stateFile = path.join(dir, 'state.json');
-  const { defaultState } = require(path.join(STANDIN_DIR, 'defender.js')) as { defaultState: () => StandinState };
   writeState(stateFile, { ...defaultState(), ...initial });
   return { dir, stateFile };
 }
 
-/** Script runs the stand-in saw (argv and decoded script), for assertions. */
-export function runsOf(stateFile: string): { argv: string[]; script: string }[] {
+interface RunLogEntry {
+  pid: number;
+  kind?: 'result';
+  argv?: string[];
+  script?: string;
+  exitCode?: number | null;
+  stdout?: string;
+  stderr?: string;
+}
+
+function runLog(stateFile: string): RunLogEntry[] {
   const f = `${stateFile}.runs.jsonl`;
   if (!fs.existsSync(f)) return [];
-  return fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { argv: string[]; script: string });
+  return fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunLogEntry);
+}
+
+/** Script runs the stand-in saw (argv and decoded script, before the launcher's import line), for assertions. */
+export function runsOf(stateFile: string): { argv: string[]; script: string }[] {
+  return runLog(stateFile)
+    .filter((e) => e.kind !== 'result')
+    .map((e) => ({ argv: e.argv ?? [], script: e.script ?? '' }));
+}
+
+/** Each non-interactive run with what real pwsh printed and its exit code, in order. */
+export function runResultsOf(stateFile: string): { argv: string[]; script: string; exitCode: number | null; stdout: string; stderr: string }[] {
+  const entries = runLog(stateFile);
+  return entries
+    .filter((e) => e.kind !== 'result')
+    .map((run) => {
+      const result = entries.find((e) => e.kind === 'result' && e.pid === run.pid);
+      return { argv: run.argv ?? [], script: run.script ?? '', exitCode: result?.exitCode ?? null, stdout: result?.stdout ?? '', stderr: result?.stderr ?? '' };
+    });
+}
+
+/**
+ * Real PowerShell 7 for the tests: $DTM_PWSH (npm test sets it), else `pwsh` on the PATH, else the copy
+ * scripts/lib/setup.mjs installs into the cache. Throws (never skips) with what to do when there is none.
+ */
+export function requirePwsh(): string {
+  const candidates: string[] = [];
+  if (process.env.DTM_PWSH) candidates.push(process.env.DTM_PWSH);
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'pwsh'));
+  const cacheRoot = process.env.DEFENDER_TS_CACHE
+    ? path.resolve(process.env.DEFENDER_TS_CACHE)
+    : path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'defender-troubleshooting-dev');
+  candidates.push(path.join(cacheRoot, 'pwsh-7.6.9', 'pwsh'));
+  for (const c of candidates) {
+    try {
+      fs.accessSync(c, fs.constants.X_OK);
+      if (path.resolve(c) === path.resolve(STANDIN_PWSH_PATH)) continue;
+      process.env.DTM_PWSH = c;
+      return c;
+    } catch {
+      // next
+    }
+  }
+  throw new Error(
+    'PowerShell 7 (pwsh) not found: run `npm test` or `npm run test:unit` (scripts/lib/setup.mjs installs it with ' +
+      '`dotnet tool install PowerShell --version 7.6.9`; without the .NET SDK install it or PowerShell from Microsoft\'s ' +
+      'Debian packages), or set DTM_PWSH to a pwsh 7 executable.',
+  );
 }

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { MemoryLogger } from '../../../src/core/logger';
 import { AuditLog, type AuditEntry } from '../../../src/defender/audit';
+import { makeTempDir } from '../../support/tempDirs';
 
 const entry = (patch: Partial<AuditEntry> = {}): AuditEntry => ({
   time: '2026-11-23T00:00:00.000Z', host: 'PC', kind: 'write', operation: 'test', script: 'Set-MpPreference -PUAProtection 0',
@@ -12,7 +13,7 @@ const entry = (patch: Partial<AuditEntry> = {}): AuditEntry => ({
 describe('audit log (unit)', () => {
   let file: string;
   beforeEach(() => {
-    file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-audit-')), 'sub', 'audit.jsonl');
+    file = path.join(makeTempDir('dtm-audit-'), 'sub', 'audit.jsonl');
   });
 
   it('writes one valid JSON line per entry, secrets scrubbed from the strings, numbers kept', async () => {
@@ -35,6 +36,23 @@ describe('audit log (unit)', () => {
     ];
     for (const script of scripts) await log.append(entry({ script }));
     assert.deepEqual((await log.read()).map((e) => e.script), scripts);
+  });
+
+  it('reads past a torn line: the next entry is kept, whether appended after it or already glued to it (issue #10, item 8)', async () => {
+    const mem = new MemoryLogger();
+    const log = new AuditLog(file, mem);
+    await log.append(entry({ operation: 'before' }));
+    fs.appendFileSync(file, '{"time":"2026-11-23T00:00:01'); // the crash
+    await log.append(entry({ operation: 'after' }));
+    assert.deepEqual((await log.read()).map((e) => e.operation), ['before', 'after']);
+    // A file written by an older version: the next entry went onto the torn line.
+    fs.appendFileSync(file, `{"time":"2026-11-23T00:00:02${JSON.stringify(entry({ operation: 'glued' }))}\n`);
+    fs.appendFileSync(file, '[1,2]\n{"time":3}\n');
+    assert.deepEqual((await log.read()).map((e) => e.operation), ['before', 'after', 'glued']);
+    const warning = mem.lines.filter((l) => l.level === 'warn').at(-1);
+    assert.ok(warning, 'the damaged lines are reported');
+    assert.ok(warning.message.includes(file), warning.message);
+    assert.match(warning.message, /lines 2, 4, 5, 6/);
   });
 
   it('keeps every line when appends overlap, and skips a torn last line after a crash', async () => {

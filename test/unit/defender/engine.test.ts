@@ -5,12 +5,13 @@ import * as path from 'node:path';
 import { MemoryLogger } from '../../../src/core/logger';
 import { AuditLog } from '../../../src/defender/audit';
 import { DeviceEngine, type ConfirmRequest, type EngineUi, type WriteExecutor } from '../../../src/defender/deviceEngine';
-import { TamperProtectionOnError, TroubleshootingInactiveError } from '../../../src/defender/playbooks';
-import { SnapshotStore } from '../../../src/defender/snapshots';
+import { TamperProtectionNotScriptableError, TamperProtectionOnError, TroubleshootingInactiveError } from '../../../src/defender/playbooks';
+import { CorruptFileError, SnapshotStore } from '../../../src/defender/snapshots';
 import { DefenderUnavailableError, NotElevatedError } from '../../../src/powershell/errors';
+import { InvalidPowerShellValueError } from '../../../src/powershell/quote';
 import { ProcessPowerShellRunner } from '../../../src/powershell/runner';
 import {
-  activeSession, expiredSession, readState, runsOf, STANDIN_PATH, tempStandin, updateState, type StandinState,
+  activeSession, expiredSession, readState, requirePwsh, runsOf, STANDIN_PATH, tempStandin, updateState, type StandinState,
 } from '../../doubles/powershell/standinState';
 
 function makeEngine(initial: StandinState = {}, extra: Partial<ConstructorParameters<typeof DeviceEngine>[0]> = {}) {
@@ -37,8 +38,10 @@ function makeEngine(initial: StandinState = {}, extra: Partial<ConstructorParame
   return { engine, stateFile, dir, audit, ui, confirmations, log };
 }
 
-describe('DeviceEngine with the PowerShell stand-in', function () {
-  this.timeout(30_000);
+describe('DeviceEngine with the PowerShell stand-in (real pwsh)', function () {
+  // Each PowerShell run starts a real pwsh (about 1.5 s idle, far more on a loaded machine).
+  this.timeout(600_000);
+  before(() => requirePwsh());
 
   it('reads status: tamper protection, RTP, versions and troubleshooting mode', async () => {
     const { engine } = makeEngine({ troubleshooting: activeSession() });
@@ -66,9 +69,40 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
     await assert.rejects(engine.runPlaybook('appSlow', {}, ui), (e: unknown) => e instanceof TroubleshootingInactiveError && /Defender portal/.test(e.message));
   });
 
-  it('refuses "application slow" while tamper protection is on', async () => {
-    const { engine, ui } = makeEngine({ troubleshooting: activeSession() });
-    await assert.rejects(engine.runPlaybook('appSlow', {}, ui), TamperProtectionOnError);
+  it('refuses "application slow" while tamper protection is on, offering the command only where the module has it', async () => {
+    const withParameter = makeEngine({ troubleshooting: activeSession(), moduleHasDisableTamperProtection: true });
+    await assert.rejects(withParameter.engine.runPlaybook('appSlow', {}, withParameter.ui), (e: unknown) => {
+      assert.ok(e instanceof TamperProtectionOnError);
+      assert.equal(e.action?.title, 'Turn Off Tamper Protection');
+      return true;
+    });
+    const without = makeEngine({ troubleshooting: activeSession() });
+    await assert.rejects(without.engine.runPlaybook('appSlow', {}, without.ui), (e: unknown) => {
+      assert.ok(e instanceof TamperProtectionOnError);
+      assert.equal(e.action, undefined, 'no "Turn Off Tamper Protection" button');
+      assert.match(e.message, /no -DisableTamperProtection parameter.*Windows Security app/);
+      return true;
+    });
+  });
+
+  it('"Turn off tamper protection": asks the module first; without the parameter it says to use Windows Security', async () => {
+    const without = makeEngine({ troubleshooting: activeSession() });
+    assert.equal((await without.engine.readStatus()).canDisableTamperProtection, false);
+    await assert.rejects(without.engine.runPlaybook('disableTamperProtection', {}, without.ui), (e: unknown) => {
+      assert.ok(e instanceof TamperProtectionNotScriptableError);
+      assert.match(e.message, /Windows Security app/);
+      return true;
+    });
+    assert.equal(without.confirmations.length, 0, 'nothing was offered');
+    assert.equal(readState(without.stateFile).tamperProtected, true);
+    assert.ok(!runsOf(without.stateFile).some((r) => r.script.includes('-DisableTamperProtection $true')));
+
+    const withParameter = makeEngine({ troubleshooting: activeSession(), moduleHasDisableTamperProtection: true });
+    assert.equal((await withParameter.engine.readStatus()).canDisableTamperProtection, true);
+    const result = await withParameter.engine.runPlaybook('disableTamperProtection', {}, withParameter.ui);
+    assert.deepEqual(result.steps.map((s) => s.outcome), ['applied']);
+    assert.equal(readState(withParameter.stateFile).tamperProtected, false);
+    assert.ok(readState(withParameter.stateFile).events!.some((e) => e.Id === 5007 && e.Data?.['New Value']?.endsWith('Features\\TamperProtection = 0x1')));
   });
 
   it('refuses when not elevated, before changing anything', async () => {
@@ -78,7 +112,7 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
   });
 
   it('unable to install: turns tamper protection then RTP off, snapshot first, verified, audited', async () => {
-    const { engine, ui, confirmations, stateFile, audit } = makeEngine({ troubleshooting: activeSession() });
+    const { engine, ui, confirmations, stateFile, audit } = makeEngine({ troubleshooting: activeSession(), moduleHasDisableTamperProtection: true });
     const result = await engine.runPlaybook('unableToInstall', {}, ui);
     assert.deepEqual(confirmations[0]!.commands, [
       'Set-MpPreference -DisableTamperProtection $true',
@@ -99,7 +133,7 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
   });
 
   it('reports "blocked by tamper protection" when the session ends before the write (silent block, 5013)', async () => {
-    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession(), tamperProtected: true });
+    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession(), tamperProtected: true, moduleHasDisableTamperProtection: true });
     ui.onConfirm = () => updateState(stateFile, (s) => { s.troubleshooting = expiredSession(); });
     const result = await engine.runPlaybook('unableToInstall', {}, ui);
     assert.equal(result.steps[0]!.outcome, 'blockedByTamperProtection');
@@ -133,6 +167,22 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
     assert.ok(!runsOf(stateFile).some((r) => /Start-Process|calc\b(?!\))/.test(r.script) && !r.script.includes("''")));
   });
 
+  it('high CPU: rejects control characters in any exclusion before asking, and shows unusual characters in the confirmation (issue #10, item 7)', async () => {
+    for (const exclusions of [{ extensions: ['.db\u0003'] }, { processes: ['calc.exe\u001b[2K'] }, { extensions: ['.a\tb'] }]) {
+      const { engine, ui, confirmations, stateFile } = makeEngine({ troubleshooting: activeSession() });
+      const err = await engine.runPlaybook('highCpu', { exclusions }, ui).catch((e: unknown) => e);
+      assert.ok(err instanceof InvalidPowerShellValueError, `${JSON.stringify(exclusions)}: ${String(err)}`);
+      assert.match(err.message, /control character \(U\+00(03|1B|09)\)/);
+      assert.equal(confirmations.length, 0, 'nothing was shown for confirmation');
+      assert.ok(!runsOf(stateFile).some((r) => r.script.includes('Add-MpPreference')));
+    }
+    const { engine, ui, confirmations } = makeEngine({ troubleshooting: activeSession() });
+    ui.answer = false;
+    await engine.runPlaybook('highCpu', { exclusions: { extensions: ['\u2013dbx'] } }, ui).catch(() => undefined);
+    assert.match(confirmations[0]!.detail, /^Look closely, the command contains:\n• U\+2013 EN DASH \(PowerShell reads it as -\) in '⟨U\+2013⟩dbx'/);
+    assert.ok(confirmations[0]!.commands.some((c) => c.includes("'\u2013dbx'")), 'the command line itself stays exact');
+  });
+
   it('reports "already set" without asking again', async () => {
     const { engine, ui, confirmations } = makeEngine({ troubleshooting: activeSession() });
     await engine.runPlaybook('networkProtection', {}, ui);
@@ -142,7 +192,7 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
   });
 
   it('undo restores everything changed since the first snapshot, verified', async () => {
-    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession() });
+    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession(), moduleHasDisableTamperProtection: true });
     await engine.runPlaybook('unableToInstall', {}, ui);
     await engine.runPlaybook('puaBlocked', {}, ui);
     await engine.runPlaybook('asrRule', { ruleGuid: '26190899-1602-49e8-8b27-eb1d0a1ce869' }, ui);
@@ -158,6 +208,37 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
     assert.deepEqual(s.preferences!.AttackSurfaceReductionRules_Ids, ['d4f940ab-401b-4efc-aadc-ad5f3c50688a', '3b576869-a4ec-4529-8536-b80a7769e899', '9e6c4e1f-7d60-472f-ba1a-a39ef669e4b2']);
     const again = await engine.undo(ui);
     assert.match(again.summary, /Nothing to undo/);
+  });
+
+  it('undo names a damaged first snapshot and falls back to the next good one (issue #10, item 8)', async () => {
+    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession() });
+    await engine.runPlaybook('unableToInstall', {}, ui);
+    const [first] = await engine.snapshots();
+    await engine.takeSnapshot('second');
+    await engine.runPlaybook('puaBlocked', {}, ui);
+    const original = fs.readFileSync(first!.file, 'utf8');
+    for (const damage of [original.replace(/"preferences": \{[\s\S]*\n {2}\}/, '"preferences": null'), original.slice(0, original.length / 2)]) {
+      fs.writeFileSync(first!.file, damage);
+      const undo = await engine.undo(ui);
+      assert.ok(undo.summary.includes(`${first!.file} is damaged`), undo.summary);
+      assert.match(undo.summary, /Used the snapshot of/);
+      assert.notEqual(undo.snapshot!.file, first!.file);
+    }
+    // The second snapshot was taken after "unable to install": undo went back to it (PUA restored), not further.
+    const p = readState(stateFile).preferences!;
+    assert.equal(p.PUAProtection, 1);
+    assert.equal(p.DisableRealtimeMonitoring, true);
+  });
+
+  it('undo with no readable snapshot says which file is damaged', async () => {
+    const { engine, ui } = makeEngine({ troubleshooting: activeSession() });
+    await engine.runPlaybook('networkProtection', {}, ui);
+    const [first] = await engine.snapshots();
+    fs.writeFileSync(first!.file, '{"version": 1, "device": "x", "takenAt": "2026-01-01T00:00:00Z", "preferences": null}');
+    const err = await engine.undo(ui).catch((e: unknown) => e);
+    assert.ok(err instanceof CorruptFileError, String(err));
+    assert.equal(err.file, first!.file);
+    assert.match(err.message, /"preferences" is null/);
   });
 
   it('cancelling the confirmation changes nothing', async () => {

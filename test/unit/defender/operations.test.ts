@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { ASR_RULES, findAsrRule } from '../../../src/defender/asrRules';
+import { ASR_RULES, asrActionLabel, asrActionName, findAsrRule } from '../../../src/defender/asrRules';
 import { activeSessionStatus } from './fixtures';
-import { changeCommand, changeScript, cpuSampleScript, eventsScript, preferencesScript, readBackScript, statusScript, type Change } from '../../../src/defender/operations';
+import { changeCommand, changeScript, describeChange, cpuSampleScript, eventsScript, preferencesScript, readBackScript, statusScript, type Change } from '../../../src/defender/operations';
 import { checkPreconditions, getPlaybook, PLAYBOOKS, SCENARIO_PLAYBOOKS, TamperProtectionOnError, TroubleshootingInactiveError } from '../../../src/defender/playbooks';
 import { restoreChanges, type Snapshot } from '../../../src/defender/snapshots';
 import { parseEvents, verifyChange } from '../../../src/defender/verify';
@@ -24,6 +24,14 @@ describe('ASR rules', () => {
     assert.equal(findAsrRule('D4F940AB-401B-4EFC-AADC-AD5F3C50688A')?.name, 'Block all Office applications from creating child processes');
     assert.equal(findAsrRule('4f940ab0-1a52-4140-a244-4670c3202575'), undefined);
     assert.equal(findAsrRule("d4f940ab-401b-4efc-aadc-ad5f3c50688a'; calc"), undefined);
+  });
+  it('name every action the module enum has: 5 (NotConfigured) and 6 (Warn) read back by name (issue 7 item 6)', () => {
+    assert.equal(asrActionLabel(5), 'Not configured');
+    assert.equal(asrActionLabel(6), 'Warn');
+    assert.equal(asrActionName(5), 'NotConfigured');
+    assert.equal(asrActionName(6), 'Warn');
+    assert.equal(describeChange({ kind: 'asrRule', guid: ASR_RULES[0]!.guid, action: 5 }), `Set ASR rule "${ASR_RULES[0]!.name}" to Not configured`);
+    assert.match(asrActionLabel(3), /unknown \(3\)/);
   });
 });
 

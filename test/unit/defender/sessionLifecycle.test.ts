@@ -98,7 +98,8 @@ describe('session lifecycle (unit, injected clock)', () => {
     const [s] = tr.tick([]);
     assert.equal(s!.stage, 'notActivated');
     assert.deepEqual(tr.told, ['notActivated']);
-    assert.equal(needsPolling([s!]), true, 'keeps looking: a late activation still counts');
+    assert.equal(needsPolling([s!], clock.now()), true, 'keeps looking: a late activation still counts');
+    assert.equal(needsPolling([s!], new Date(T0 + 25 * MIN + 4 * HOUR + 1)), false, 'until a whole session could have passed');
     // Seen late after all: notActivated → active.
     clock.advance(20 * MIN);
     assert.equal(tr.tick([startEvent(40 * MIN)])[0]!.stage, 'active');

@@ -101,7 +101,7 @@ describe('session rows, messages and the status bar (unit)', () => {
     assert.equal(rows[0]!.description, 'Active · 1 h 0 min left');
     assert.match(rows[0]!.tooltip!, /TroubleshootingStateExpiry/);
     assert.equal(rows[1]!.description, 'Not activated · requested 30 min ago, not seen active');
-    assert.deepEqual((rows[1]!.children!() as unknown as { label: string }[]).map((c) => c.label), ['Is the device online?']);
+    assert.deepEqual((rows[1]!.children!() as readonly { label: string }[]).map((c) => c.label), ['Is the device online?']);
     assert.equal(rows[2]!.children, undefined);
   });
 });

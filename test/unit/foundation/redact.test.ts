@@ -5,13 +5,19 @@ import { classifyHuntingError } from '../../../src/hunting/model/errors';
 
 const N = 100_000;
 
-/** Runs `fn` and fails when it takes 50 ms or more (issue #10, item 4). */
+/**
+ * Fails when `fn` takes 50 ms or more (issue #10, item 4). The best of three runs, after a warm-up, so a busy
+ * machine does not fail a linear pattern; a backtracking one takes seconds every time.
+ */
 function fast(label: string, fn: () => unknown): void {
-  fn(); // warm up the JIT and the regex compiler
-  const started = performance.now();
   fn();
-  const ms = performance.now() - started;
-  assert.ok(ms < 50, `${label} took ${ms.toFixed(1)} ms on ${N.toLocaleString('en-US')} characters`);
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3 && best >= 50; i++) {
+    const started = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - started);
+  }
+  assert.ok(best < 50, `${label} took ${best.toFixed(1)} ms on ${N.toLocaleString('en-US')} characters`);
 }
 
 /** Inputs shaped to make backtracking patterns slow. */

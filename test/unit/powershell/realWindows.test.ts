@@ -3,7 +3,6 @@
  * windows-latest workflow, .github/workflows/windows.yml); skipped elsewhere. Nothing here changes a setting.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryLogger } from '../../../src/core/logger';
@@ -15,6 +14,7 @@ import { parseEvents } from '../../../src/defender/verify';
 import { DefenderUnavailableError } from '../../../src/powershell/errors';
 import { quotePs } from '../../../src/powershell/quote';
 import { chooseExecutable, ProcessPowerShellRunner } from '../../../src/powershell/runner';
+import { makeTempDir } from '../../support/tempDirs';
 
 const onWindows = process.platform === 'win32';
 
@@ -22,7 +22,7 @@ const onWindows = process.platform === 'win32';
   this.timeout(180_000);
   const log = new MemoryLogger();
   const runner = new ProcessPowerShellRunner({ executable: () => chooseExecutable('', 'win32', process.env), log, defaultTimeoutMs: 120_000 });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-win-'));
+  const dir = makeTempDir('dtm-win-');
   const engine = new DeviceEngine({ runner, store: new SnapshotStore(path.join(dir, 'snapshots')), audit: new AuditLog(path.join(dir, 'audit.jsonl')), log, hostName: os.hostname(), cpuSampleMs: 1000 });
   let defender = true;
 
@@ -32,7 +32,7 @@ const onWindows = process.platform === 'win32';
   });
 
   it('parses quotePs output as one single-quoted string with the same value (PowerShell parser as oracle)', async () => {
-    const samples = ["plain", "it's", "a\u2019b\u2018c\u201Ad\u201Be", "$(calc) `n ; | & # \"x\" \u201Cy\u201D", "line1\r\nline2", "\u2013Dash \u2014x", ''];
+    const samples = ["plain", "it's", "a\u2019b\u2018c\u201Ad\u201Be", "$(calc) `n ; | & # \"x\" \u201Cy\u201D", "\u2013Dash \u2014x", ''];
     for (const s of samples) {
       const body = [
         '$tokens = $null; $errors = $null',

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryLogger } from '../../../src/core/logger';
 import {
@@ -10,7 +9,8 @@ import {
 import { chooseExecutable, classifyFailure, parseResultDocument, ProcessPowerShellRunner } from '../../../src/powershell/runner';
 import { encodeCommand, powershellArgs, wrapScript } from '../../../src/powershell/script';
 import { quotePs } from '../../../src/powershell/quote';
-import { readState, runsOf, STANDIN_PATH, tempStandin } from '../../doubles/powershell/standinState';
+import { readState, runsOf, STANDIN_PATH, requirePwsh, tempStandin } from '../../doubles/powershell/standinState';
+import { makeTempDir } from '../../support/tempDirs';
 
 function fakeExe(dir: string, source: string): string {
   const file = path.join(dir, `fake-${Math.random().toString(36).slice(2)}`);
@@ -36,8 +36,9 @@ const runnerFor = (executable: string, env: NodeJS.ProcessEnv = process.env, tim
   new ProcessPowerShellRunner({ executable: () => ({ kind: 'run', executable }), log: new MemoryLogger(), env, defaultTimeoutMs: timeoutMs });
 
 describe('PowerShell runner', function () {
-  this.timeout(20_000);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dtm-runner-'));
+  this.timeout(60_000);
+  before(() => requirePwsh());
+  const tmp = makeTempDir('dtm-runner-');
 
   it('chooses Windows PowerShell 5.1 by default on Windows, nothing elsewhere, and the user\'s path when set', () => {
     assert.deepEqual(chooseExecutable('', 'win32', { SystemRoot: 'C:\\Windows' }), { kind: 'run', executable: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe' });
@@ -86,6 +87,27 @@ describe('PowerShell runner', function () {
     assert.ok(!isRunning(childPid), 'the grandchild is gone too');
   });
 
+  it('cancels through RunOptions.signal: kills the whole process tree and rejects as a cancellation', async () => {
+    const pidFile = path.join(tmp, 'child-abort.pid');
+    const exe = fakeExe(tmp, `
+      const { spawn } = require('child_process');
+      const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));
+      setInterval(() => {}, 1000);`);
+    const controller = new AbortController();
+    const started = Date.now();
+    const run = runnerFor(exe, process.env, 60_000).run('x', { signal: controller.signal });
+    while (!fs.existsSync(pidFile) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    await assert.rejects(run, (e: unknown) => (e as { code?: string }).code === 'cancelled');
+    assert.ok(Date.now() - started < 30_000);
+    const childPid = Number(fs.readFileSync(pidFile, 'utf8'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!isRunning(childPid), 'the grandchild is gone too');
+    // Already aborted: nothing starts.
+    await assert.rejects(runnerFor(exe, process.env, 60_000).run('x', { signal: AbortSignal.abort() }), (e: unknown) => (e as { code?: string }).code === 'cancelled');
+  });
+
   it('maps failure documents to typed errors', () => {
     assert.ok(classifyFailure({ ok: false, message: "The term 'Get-MpComputerStatus' is not recognized", errorId: 'CommandNotFoundException', platform: 'Unix' }) instanceof NotWindowsError);
     assert.ok(classifyFailure({ ok: false, message: "You don't have enough permissions", errorId: 'HRESULT 0x80070005,Set-MpPreference', category: 'PermissionDenied', platform: 'Win32NT' }) instanceof NotElevatedError);
@@ -97,8 +119,9 @@ describe('PowerShell runner', function () {
   });
 });
 
-describe('PowerShell stand-in fidelity', function () {
-  this.timeout(20_000);
+describe('PowerShell stand-in fidelity (real pwsh)', function () {
+  this.timeout(60_000);
+  before(() => requirePwsh());
 
   function runBody(body: string, initial = {}) {
     const { stateFile } = tempStandin(initial);

@@ -1,0 +1,198 @@
+/**
+ * The performance report webview in a real browser: the page and strict CSP the panel serves (renderPage with the
+ * toolkit's policy), the bundle built here from src/webview-ui/report/main.ts with Chart.js, and a stand-in for
+ * the webview API. Checks that Chart.js draws under the CSP without a violation (no eval, no injected style), that
+ * tables sort, and that "Add as Exclusion…" asks the host and shows the verified result. Saves
+ * media/screenshots/performance-report.png for the README.
+ */
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { parsePerformanceReport, reportTables } from '../../src/defender/performance';
+import { REPORT_CSS_EXTRA } from '../../src/webview-ui/report/protocol';
+import { renderPage } from '../../src/webview-ui/toolkit/html';
+import { THEME_CSS } from '../../src/webview-ui/toolkit/theme';
+import { repoRoot, resultsDir } from './harness';
+
+const launchers = () => import('../../scripts/lib/codeServer.mjs');
+
+interface Posted {
+  type: string;
+  [k: string]: unknown;
+}
+
+declare global {
+  interface Window {
+    __posted: Posted[];
+    __csp: string[];
+  }
+}
+
+/** A -Raw report shaped as Get-MpPerformanceReport prints it (ticks and FILETIMEs as integers). */
+function rawReport(): string {
+  const ft = 134091072000000000n;
+  const scan = (p: string, proc: string, ticks: number, k: number) => ({
+    ScanType: 'File', StartTime: `${ft + BigInt(k) * 1000000n}`, EndTime: `${ft + BigInt(k) * 1000000n + BigInt(ticks)}`, Duration: ticks,
+    Reason: 'OnOpen', Path: p, ProcessPath: proc, ProcessId: 4000 + k, SkipReason: 'Not Skipped',
+  });
+  const stats = (total: number, count: number) => ({ Count: count, TotalDuration: total, MinDuration: Math.floor(total / count / 2), AverageDuration: Math.floor(total / count), MaxDuration: Math.floor((total / count) * 1.5), MedianDuration: Math.floor(total / count) });
+  const sql = 'C:\\Program Files\\Microsoft SQL Server\\MSSQL\\Binn\\sqlservr.exe';
+  const files = [
+    ['C:\\Data\\Sales\\sales.mdf', sql, 28_800_000, 6],
+    ['C:\\Data\\Sales\\sales_log.ldf', sql, 13_000_000, 5],
+    ['C:\\Users\\alex\\Downloads\\setup.exe', 'C:\\Windows\\explorer.exe', 3_000_000, 2],
+    ['C:\\Logs\\app\\trace-02.log', 'C:\\Tools\\LogShipper\\shipper.exe', 3_690_000, 9],
+    ['C:\\Logs\\app\\trace-01.log', 'C:\\Windows\\explorer.exe', 4_200_000, 12],
+  ] as const;
+  const doc = {
+    TopFiles: files.map(([p, proc, t, c], k) => ({ ...stats(t, c), Path: p, Scans: [scan(p, proc, Math.floor(t / c), k)], Processes: [{ ...stats(t, c), ProcessPath: proc }] })),
+    TopExtensions: [
+      { ...stats(28_800_000, 6), Extension: '.mdf', Files: [{ ...stats(28_800_000, 6), Path: files[0][0] }], Paths: [{ ...stats(28_800_000, 6), Path: 'C:\\Data\\Sales' }] },
+      { ...stats(13_000_000, 5), Extension: '.ldf', Files: [{ ...stats(13_000_000, 5), Path: files[1][0] }], Paths: [{ ...stats(13_000_000, 5), Path: 'C:\\Data\\Sales' }] },
+      { ...stats(7_890_000, 21), Extension: '.log', Files: [{ ...stats(4_200_000, 12), Path: files[4][0] }], Paths: [{ ...stats(7_890_000, 21), Path: 'C:\\Logs\\app' }] },
+    ],
+    TopProcesses: [
+      { ...stats(41_800_000, 11), ProcessPath: sql, Files: [{ ...stats(28_800_000, 6), Path: files[0][0], Scans: [scan(files[0][0], sql, 4_800_000, 1)] }] },
+      { ...stats(7_200_000, 14), ProcessPath: 'C:\\Windows\\explorer.exe', Files: [{ ...stats(4_200_000, 12), Path: files[4][0], Scans: [scan(files[4][0], 'C:\\Windows\\explorer.exe', 350_000, 2)] }] },
+    ],
+    TopPaths: [
+      { ...stats(41_800_000, 11), Path: 'C:\\Data\\Sales', Processes: [{ ...stats(41_800_000, 11), ProcessPath: sql }] },
+      { ...stats(7_890_000, 21), Path: 'C:\\Logs\\app', Processes: [{ ...stats(4_200_000, 12), ProcessPath: 'C:\\Windows\\explorer.exe' }] },
+    ],
+    TopScans: files.map(([p, proc, t, c], k) => scan(p, proc, Math.floor(t / c), k)),
+  };
+  return JSON.stringify(doc);
+}
+
+async function bundle(): Promise<string> {
+  const esbuild = await import('esbuild');
+  const out = await esbuild.build({
+    entryPoints: [path.join(repoRoot, 'src', 'webview-ui', 'report', 'main.ts')],
+    bundle: true,
+    write: false,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+  });
+  return out.outputFiles[0]!.text;
+}
+
+describe('performance report (e2e, browser)', function () {
+  let server: http.Server;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+
+  before(async function () {
+    this.timeout(120_000);
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const script = await bundle();
+    assert.doesNotMatch(script, /\beval\(|new Function\(/, 'the bundle needs no eval');
+    const html = renderPage({ cspSource: 'http://127.0.0.1', scriptUri: '/report.js', nonce: 'cmVwb3J0LW5vbmNl', title: 'Defender performance report', css: THEME_CSS + REPORT_CSS_EXTRA, body: '<div id="app" role="main"></div>' });
+    server = http.createServer((req, res) => {
+      if (req.url === '/report.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript' });
+        res.end(script);
+      } else {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        res.end(html);
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    browser = await (await launchers()).launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await new Promise((r) => server?.close(r));
+  });
+
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await page.addInitScript({ content: 'window.__name = (f) => f;' });
+    await page.addInitScript(() => {
+      window.__posted = [];
+      window.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+      (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({ postMessage: (m: Posted) => window.__posted.push(m) });
+    });
+    await page.goto(url);
+    // A dark theme's variables, set through the CSSOM (allowed under the CSP), as VS Code sets them.
+    await page.evaluate(() => {
+      const s = document.documentElement.style;
+      const vars: Record<string, string> = {
+        '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1e1e1e', '--vscode-descriptionForeground': '#9d9d9d',
+        '--vscode-charts-blue': '#3794ff', '--vscode-editorGroup-border': '#444444', '--vscode-button-background': '#0e639c',
+        '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#3a3d41', '--vscode-button-secondaryForeground': '#cccccc',
+        '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '12px',
+        '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-testing-iconPassed': '#73c991',
+      };
+      for (const [k, v] of Object.entries(vars)) s.setProperty(k, v);
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await page.screenshot({ path: path.join(resultsDir, `report-failure-${this.currentTest.title.replace(/\W+/g, '_')}.png`) }).catch(() => undefined);
+    }
+    await page.close();
+  });
+
+  const posted = (type: string) => page.evaluate((t) => window.__posted.filter((m) => m.type === t), type);
+
+  async function sendReport(): Promise<number> {
+    const tables = reportTables(parsePerformanceReport(rawReport()));
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+    await page.evaluate((t) => {
+      window.postMessage({ type: 'report', info: { device: 'WKS-042', recordedAt: '2026-12-02T13:30:00.000Z', seconds: 60, hasPaths: true, notices: ['A performance recording may contain personal data.'] }, tables: t }, '*');
+    }, tables);
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'rendered'), undefined, { timeout: 30_000 });
+    return tables.length;
+  }
+
+  it('draws a bar chart of scan time for every table under the strict CSP, and sorts tables', async () => {
+    const count = await sendReport();
+    const [rendered] = await posted('rendered');
+    assert.equal(rendered!.charts, count);
+    assert.equal(await page.locator('canvas').count(), count);
+    // The first chart has bars: non-background pixels in its canvas.
+    const painted = await page.evaluate(() => {
+      const c = document.querySelector('canvas')!;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+      return { n, w: c.width, h: c.height };
+    });
+    assert.ok(painted.w > 100 && painted.h > 100 && painted.n > 2000, JSON.stringify(painted));
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
+    // Sorted by total time, descending; a click on the file column sorts by name.
+    const firstCell = () => page.locator('#table-topFiles tbody tr').first().locator('td').first().innerText();
+    assert.equal(await firstCell(), 'C:\\Data\\Sales\\sales.mdf');
+    await page.locator('#table-topFiles th', { hasText: 'File' }).click();
+    assert.match(await firstCell(), /^C:\\Data\\Sales\\sales/);
+    await page.locator('#table-topFiles th', { hasText: 'File' }).click();
+    assert.equal(await firstCell(), 'C:\\Users\\alex\\Downloads\\setup.exe');
+    for (const id of ['filesPerExtension', 'pathsPerExtension', 'processesPerPath', 'scansPerFile', 'scansPerFilePerProcess']) {
+      assert.equal(await page.locator(`#table-${id}`).count(), 1, id);
+    }
+    await page.locator('#table-topFiles th', { hasText: 'Total time' }).click();
+    await page.screenshot({ path: path.join(repoRoot, 'media', 'screenshots', 'performance-report.png'), clip: { x: 0, y: 0, width: 1100, height: 900 } });
+  });
+
+  it('"Add as Exclusion…" asks the host with the row\'s value and shows the verified result', async () => {
+    await sendReport();
+    await page.locator('#table-topPaths tbody tr', { hasText: 'C:\\Data\\Sales' }).first().getByRole('button', { name: 'Add as Exclusion…' }).click();
+    const [ask] = await posted('addExclusion');
+    assert.deepEqual(ask!.target, { list: 'paths', value: 'C:\\Data\\Sales' });
+    await page.evaluate(() => window.postMessage({ type: 'exclusionResult', target: { list: 'paths', value: 'C:\\Data\\Sales' }, outcome: 'verified (applied)', ok: true }, '*'));
+    await page.locator('#table-topPaths .result.ok', { hasText: 'verified (applied)' }).first().waitFor({ timeout: 5_000 });
+    await page.locator('#table-topExtensions tbody tr', { hasText: '.mdf' }).first().getByRole('button', { name: 'Add as Exclusion…' }).click();
+    const asks = await posted('addExclusion');
+    assert.deepEqual(asks[1]!.target, { list: 'extensions', value: '.mdf' });
+  });
+});
