@@ -38,8 +38,12 @@ describe('fleet actions (e2e)', () => {
       const wb = await openWorkbench({ file: 'detection-rule.kql' });
       const page = wb.page;
       await page.locator('.monaco-editor .view-line', { hasText: 'ActionType' }).first().click();
-      await wb.runCommand('Create Detection Rule…');
+      // Two commands start with this title: pick the one for the query at the cursor (not the ready-made one).
+      await page.getByRole('tab', { name: /^Defender/ }).first().waitFor({ timeout: 60_000 });
+      await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input');
+      await input.fill('>Defender: Create Detection Rule');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: /Create Detection Rule…/ }).first().click();
       await page.locator('.quick-input-widget', { hasText: /name/ }).waitFor({ timeout: 30_000 });
       await input.fill('Troubleshooting mode started (e2e)');
       await input.press('Enter');
@@ -72,7 +76,12 @@ describe('fleet actions (e2e)', () => {
     await admin(wb.emulatorUrl, '/__admin/actions', { pendingMs: 0, runMs: 0, outcome: 'Succeeded' });
     await wb.openDefenderView();
     const signIn = page.getByRole('treeitem', { name: /Sign in to list your tenant's devices/ }).first();
-    if (await signIn.isVisible({ timeout: 30_000 }).catch(() => false)) {
+    // Either the sign-in row (first workbench of the run) or the devices (signed in before) show up.
+    const first = await Promise.race([
+      signIn.waitFor({ timeout: 60_000 }).then(() => 'signIn' as const),
+      page.getByRole('treeitem', { name: /\.contoso\.local/ }).first().waitFor({ timeout: 60_000 }).then(() => 'devices' as const),
+    ]);
+    if (first === 'signIn') {
       await signIn.click();
       await allowIfAsked(page, 30_000);
     }
