@@ -3,6 +3,7 @@ import { CommandIds, DEFAULT_PORTAL_URL, DOCS_URL, NS } from './constants';
 import { assessHost } from './core/host';
 import { AuthService } from './infra/auth';
 import { registerCommand } from './infra/commandRunner';
+import { installL10n } from './infra/l10n';
 import { ChannelLogger } from './infra/logger';
 import { currentHostFacts, DevicesView } from './views/devicesView';
 import { SessionsView } from './views/sessionsView';
@@ -26,6 +27,8 @@ export interface ExtensionApi {
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
+  // First: pure modules' l10n.t (src/core/l10n.ts) translates with the bundle VS Code loaded from now on.
+  context.subscriptions.push(installL10n());
   const log = new ChannelLogger();
   const devices = new DevicesView(log);
   const sessions = new SessionsView(log);

@@ -550,7 +550,7 @@ export class KqlLanguageService {
     try {
       result = svc.ApplyCodeAction(leaf, caret, null, this.ct());
     } catch (err) {
-      this.report(`codeAction '${String(leaf?.Title ?? '')}'`, err);
+      this.report(`codeAction '${String(leaf?.Title ?? '')}'`, err); // l10n-ignore: log text
       return undefined;
     }
     if (!result || result.FailureReason) return undefined;
