@@ -110,7 +110,7 @@ export function checkManifest(pkg, nls) {
   const used = new Set();
   for (const { obj, prop, key } of manifestStrings(pkg)) {
     const ref = NLS_REF.exec(obj[prop]);
-    if (!ref) problems.push(`package.json: "${String(obj[prop]).slice(0, 60)}" is not localised (expected "%${key}%" with the text in package.nls.json)`);
+    if (!ref) problems.push(`package.json: ${JSON.stringify(String(obj[prop]).slice(0, 60))} is not localised (expected "%${key}%" with the text in package.nls.json)`);
     else if (!(ref[1] in nls)) problems.push(`package.json: %${ref[1]}% has no entry in package.nls.json`);
     else used.add(ref[1]);
   }
@@ -135,7 +135,7 @@ const MESSAGE_FUNCTIONS = new Set(['showInformationMessage', 'showWarningMessage
 /** vscode API calls: argument index that is user-facing. */
 const VSCODE_ARG_SINKS = new Map(Object.entries({ setStatusBarMessage: [0], TreeItem: [0], createWebviewPanel: [1], MarkdownString: [0], showQuickPick: [0] }));
 /** Object-literal properties (any file) that are shown to the user. */
-const USER_PROPS = new Set(['label', 'description', 'detail', 'tooltip', 'title', 'placeHolder', 'placeholder', 'prompt', 'summary', 'reason', 'message']);
+const USER_PROPS = new Set(['label', 'description', 'detail', 'tooltip', 'title', 'placeHolder', 'placeholder', 'prompt', 'summary', 'reason', 'message', 'scenario']);
 /** `x.<prop> = ...` assignments that are shown to the user (StatusBarItem, TreeItem, webview panels...). */
 const USER_ASSIGNED = new Set([...USER_PROPS, 'text', 'accessibilityInformation']);
 /** Parameters (of functions declared in src/) whose argument is shown to the user. */
@@ -154,18 +154,23 @@ function isLoggerCall(call) {
   return /(log|console|channel|output)\w*$/i.test(callee.expression.getText());
 }
 
-/** True when the text is prose a user reads (not an id, code, icon name, URL or separator). */
+/**
+ * True when the text is prose a user reads (not an id, code, icon name, URL or separator). Placeholders of
+ * templates appear as {0}, {1}... Single lowercase words ('yes', 'csv') are not taken for prose: wrap them by hand.
+ */
 export function isProse(text) {
   const t = text.replace(/\$\([\w~-]+\)/g, '').trim();
-  if (!/\p{L}/u.test(t)) return false;
+  if (!/\p{L}/u.test(t.replace(/\{\d+\}/g, ''))) return false;
   if (/^https?:\/\//.test(t)) return false;
-  if (/^[a-z][\w.-]*$/.test(t)) return false; // ids, codes, lowercase single words
-  return true;
+  if (/\s/.test(t)) return true;
+  if (/^[\w{}]*[./:#_-][\w{}./:#_-]*$/.test(t)) return false; // ids, paths, setting keys
+  if (/\{\d+\}/.test(t)) return true; // words next to a value: 'active{0}'
+  return /^\p{Lu}/u.test(t);
 }
 
 const staticText = (node) => {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-  if (ts.isTemplateExpression(node)) return node.head.text + node.templateSpans.map((s) => s.literal.text).join('');
+  if (ts.isTemplateExpression(node)) return node.head.text + node.templateSpans.map((s, i) => `{${i}}${s.literal.text}`).join('');
   return undefined;
 };
 
@@ -236,6 +241,15 @@ function isMessageFunctionAlias(call, checker) {
 
 const inSrc = (fileName) => /[\\/]src[\\/]/.test(fileName) && !/node_modules/.test(fileName);
 
+/** True outside any function: runs when the module loads, before activation installs the translator. */
+export function atModuleLoad(node) {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n) || ts.isClassStaticBlockDeclaration?.(n)) return false;
+    if (ts.isPropertyDeclaration(n) && !n.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) return false;
+  }
+  return true;
+}
+
 /** Sink expressions of one source file: { node, rule }. */
 export function collectSinks(sf, checker) {
   const sinks = [];
@@ -281,7 +295,7 @@ export function collectSinks(sf, checker) {
   };
   visit(sf);
   return sinks.filter(({ node }) => {
-    const text = ts.isBinaryExpression(node) ? flattenConcat(node).map((p) => staticText(p) ?? '').join('') : staticText(node);
+    const text = ts.isBinaryExpression(node) ? flattenConcat(node).map((p) => staticText(p) ?? '{0}').join('') : staticText(node);
     return text !== undefined && isProse(text);
   });
 }
@@ -305,8 +319,10 @@ function collectComparisons(sf, texts) {
 export function l10nCalls(sf) {
   const messages = [];
   const problems = [];
+  const calls = [];
   const visit = (node) => {
     if (isL10nCall(node)) {
+      calls.push(node);
       const a = node.arguments[0];
       if (a && (ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a))) messages.push({ message: a.text, args: node.arguments.length - 1 });
       else if (a && ts.isObjectLiteralExpression(a)) {
@@ -322,7 +338,7 @@ export function l10nCalls(sf) {
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return { messages, problems };
+  return { messages, problems, calls };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -368,8 +384,11 @@ export function findBypasses(program, files, root = ROOT) {
     if (!sf) continue;
     const where = (n) => `${rel(root, f)}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
     for (const { node, rule } of collectSinks(sf, checker)) out.push(`${where(node)}: ${rule}: ${node.getText(sf).slice(0, 80)} is not localised`);
-    const { messages, problems } = l10nCalls(sf);
+    const { messages, problems, calls } = l10nCalls(sf);
     for (const p of problems) out.push(`${where(p)}: l10n.t needs a literal message (or { message, comment }) so it can be extracted`);
+    for (const c of calls) {
+      if (!/^vscode\./.test(c.expression.getText(sf)) && atModuleLoad(c)) out.push(`${where(c)}: l10n.t at module load runs before activation installs the translator: call it inside a function`);
+    }
     for (const lit of collectComparisons(sf, new Set(messages.filter((m) => !m.args).map((m) => m.message)))) {
       out.push(`${where(lit)}: compares with '${lit.text}', which this file shows localised: compare with l10n.t('${lit.text}')`);
     }
@@ -482,6 +501,19 @@ export function rewriteFile(program, fileName, root = ROOT) {
   const sinks = collectSinks(sf, checker);
   const texts = new Set(l10nCalls(sf).messages.filter((m) => !m.args).map((m) => m.message));
   for (const { node } of sinks) {
+    const prop = node.parent;
+    if (!vscodeNs && atModuleLoad(node) && prop && ts.isPropertyAssignment(prop) && prop.initializer === node && ts.isIdentifier(prop.name)) {
+      // A module-level object's text becomes a getter, so it is translated when read (after activation).
+      const r = replacement(node, sf, checker, fn, edits);
+      if (r.text) {
+        edits.push({ start: prop.getStart(sf), end: prop.getEnd(), text: `get ${prop.name.text}() { return ${r.text}; }` });
+        continue;
+      }
+    }
+    if (!vscodeNs && atModuleLoad(node)) {
+      manual.push(`${rel(root, fileName)}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}: text at module load in a pure module (evaluated before activation installs the translator): move it into a function, then run this again`);
+      continue;
+    }
     const r = replacement(node, sf, checker, fn, edits);
     if (r.text) {
       edits.push({ start: node.getStart(sf), end: node.getEnd(), text: r.text });
