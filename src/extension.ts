@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       CommandIds.showHostInfo,
       async () => {
         const host = assessHost(currentHostFacts());
-        const message = host.supported ? `This device: ${host.summary}` : `This device: ${host.summary}. ${host.reason}`;
+        const message = host.supported ? vscode.l10n.t('This device: {0}', host.summary) : vscode.l10n.t('This device: {0}. {1}', host.summary, String(host.reason));
         log.info(`[host] ${message}`);
         // Not awaited: the notification stays until dismissed, the command's result should not.
         void vscode.window.showInformationMessage(message);

@@ -1,4 +1,5 @@
 import { DefenderToolError, type ErrorAction } from '../core/errors';
+import { l10n } from '../core/l10n';
 
 /** The sign-in command (constants.ts CommandIds.signIn); repeated here so src/api stays free of adapters. */
 const SIGN_IN_COMMAND = 'defenderTroubleshooting.signIn';
@@ -55,7 +56,7 @@ export interface ApiErrorDetails {
 export class AuthRequiredError extends DefenderToolError {
   readonly status?: number;
   constructor(message = 'Sign in to Microsoft to run this request.', status?: number) {
-    super('auth-required', message, { action: { title: 'Sign In', command: SIGN_IN_COMMAND } });
+    super('auth-required', message, { action: { title: l10n.t('Sign In'), command: SIGN_IN_COMMAND } });
     this.status = status;
   }
 }

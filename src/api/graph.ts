@@ -1,5 +1,6 @@
 import { DefenderApiError } from './errors';
 import type { RestClient, RetryNotice } from './http';
+import { l10n } from '../core/l10n';
 
 /** Advanced hunting limits (defender.md §1.5). */
 export const HUNTING_LIMITS = {
@@ -98,6 +99,6 @@ function invalid(why: string): DefenderApiError {
   return new DefenderApiError({
     status: 200,
     apiCode: 'InvalidResponse',
-    message: `The advanced hunting response could not be read: ${why}.`,
+    message: l10n.t('The advanced hunting response could not be read: {0}.', why),
   });
 }

@@ -1,3 +1,4 @@
+import { l10n } from './l10n';
 /**
  * Pure view-models for tree rows. Feature code builds these (and unit-tests them); views/vmTree.ts is the
  * only place that turns them into vscode.TreeItems.
@@ -42,6 +43,6 @@ export function errorNode(id: string, label: string, retry?: NodeCommand): NodeV
     tone: 'error',
     contextValue: 'message error',
     command: retry,
-    tooltip: retry ? `${label}\n\nSelect to retry.` : label,
+    tooltip: retry ? l10n.t('{0}\n\nSelect to retry.', label) : label,
   };
 }

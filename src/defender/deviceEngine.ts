@@ -24,6 +24,7 @@ import { checkPreconditions, getPlaybook, type PlaybookId, type PlaybookInput } 
 import type { Preferences } from './preferences';
 import { restoreChanges, type Snapshot, type SnapshotRef, type SnapshotStore } from './snapshots';
 import { observe, OUTCOME_LABELS, parseEvents, verifyChange, type Outcome, type ReadBack } from './verify';
+import { l10n } from '../core/l10n';
 
 export interface DeviceStatus {
   readonly computerName: string;
@@ -210,19 +211,19 @@ export class DeviceEngine {
 
   async runPlaybook(id: PlaybookId, input: PlaybookInput, ui: EngineUi): Promise<PlaybookResult> {
     const playbook = getPlaybook(id);
-    ui.progress?.('Reading device status…');
+    ui.progress?.(l10n.t('Reading device status…'));
     const device = await this.readStatus(`playbook ${id}: preconditions`);
     checkPreconditions(playbook, { device: device.computerName, elevated: device.elevated, status: device.status });
     const changes = playbook.changes(input, device.status);
     let cpuBefore: CpuSample | undefined;
     if (playbook.samplesCpu) {
-      ui.progress?.('Sampling MsMpEng CPU…');
+      ui.progress?.(l10n.t('Sampling MsMpEng CPU…'));
       cpuBefore = await this.sampleCpu();
     }
     const run = await this.applyChanges(changes, ui, `playbook ${id}`, playbook.title);
     let cpuAfter: CpuSample | undefined;
     if (playbook.samplesCpu && run.steps.some((s) => s.outcome === 'applied')) {
-      ui.progress?.('Sampling MsMpEng CPU again…');
+      ui.progress?.(l10n.t('Sampling MsMpEng CPU again…'));
       cpuAfter = await this.sampleCpu().catch(() => undefined);
     }
     const cpuLine = cpuBefore
@@ -236,16 +237,16 @@ export class DeviceEngine {
     const device = await this.readStatus('undo: status');
     const first = await this.firstSnapshot();
     if (!first) {
-      return { playbook: 'undo', title: 'Undo my changes', device: device.computerName, steps: [], ok: true, summary: 'There is no snapshot for this session, so there is nothing to undo.' };
+      return { playbook: 'undo', title: l10n.t('Undo my changes'), device: device.computerName, steps: [], ok: true, summary: l10n.t('There is no snapshot for this session, so there is nothing to undo.') };
     }
     const snapshot = await this.deps.store.read(first.file);
     const preferences = await this.readPreferences('undo: current preferences');
     const changes = restoreChanges(snapshot, { preferences, isTamperProtected: device.status.isTamperProtected });
     if (!changes.length) {
-      return { playbook: 'undo', title: 'Undo my changes', device: device.computerName, steps: [], ok: true, snapshot: first, summary: `Nothing to undo: the settings match the snapshot of ${first.takenAt.toLocaleString()}.` };
+      return { playbook: 'undo', title: l10n.t('Undo my changes'), device: device.computerName, steps: [], ok: true, snapshot: first, summary: l10n.t('Nothing to undo: the settings match the snapshot of {0}.', first.takenAt.toLocaleString()) };
     }
     if (!device.elevated) throw new NotElevatedError();
-    const run = await this.applyChanges(changes, ui, 'undo', 'Undo my changes', { skipSnapshot: true });
+    const run = await this.applyChanges(changes, ui, 'undo', l10n.t('Undo my changes'), { skipSnapshot: true });
     return { ...run, playbook: 'undo', snapshot: first };
   }
 
@@ -258,14 +259,14 @@ export class DeviceEngine {
     options: { skipSnapshot?: boolean } = {},
   ): Promise<Omit<PlaybookResult, 'playbook'>> {
     const device = this.deviceName;
-    ui.progress?.('Reading current settings…');
+    ui.progress?.(l10n.t('Reading current settings…'));
     const before = await this.readBack(this.clock(), `${operation}: current values`);
     const steps: StepResult[] = [];
     const pending: Change[] = [];
     for (const change of changes) {
       const { matches, observed } = observe(change, before);
       if (matches === true) {
-        steps.push({ description: describeChange(change), commandLine: changeCommand(change), outcome: 'alreadySet', message: `${describeChange(change)}: already set (${observed}).` });
+        steps.push({ description: describeChange(change), commandLine: changeCommand(change), outcome: 'alreadySet', message: l10n.t('{0}: already set ({1}).', describeChange(change), observed) });
       } else {
         pending.push(change);
       }
@@ -275,23 +276,23 @@ export class DeviceEngine {
     const commands = pending.map(changeCommand);
     const writer = this.deps.writer?.() ?? backgroundWriter(this.deps.runner);
     const confirmed = await ui.confirm({
-      title: `${title} on ${device}`,
+      title: l10n.t('{0} on {1}', title, device),
       commands,
-      detail: `${pending.map(describeChange).join('\n')}\n\nRuns ${writer.via === 'terminal' ? 'in the "Defender PowerShell" terminal' : 'in a background PowerShell'}; each change is read back and checked for tamper-protection event 5013.`,
+      detail: l10n.t('{0}\n\nRuns {1}; each change is read back and checked for tamper-protection event 5013.', pending.map(describeChange).join('\n'), writer.via === 'terminal' ? l10n.t('in the "Defender PowerShell" terminal') : l10n.t('in a background PowerShell')),
     });
     if (!confirmed) throw new UserCancelledError();
 
     let snapshot: SnapshotRef | undefined;
     if (!options.skipSnapshot && !(await this.firstSnapshot())) {
-      ui.progress?.('Taking a snapshot of the current settings…');
-      snapshot = await this.takeSnapshot('before the first change');
+      ui.progress?.(l10n.t('Taking a snapshot of the current settings…'));
+      snapshot = await this.takeSnapshot(l10n.t('before the first change'));
     }
 
     let stopped = false;
     for (const change of pending) {
       const commandLine = changeCommand(change);
       if (stopped) {
-        steps.push({ description: describeChange(change), commandLine, outcome: 'skipped', message: `${describeChange(change)}: skipped because the previous step did not apply.` });
+        steps.push({ description: describeChange(change), commandLine, outcome: 'skipped', message: l10n.t('{0}: skipped because the previous step did not apply.', describeChange(change)) });
         continue;
       }
       ui.progress?.(`${describeChange(change)}…`);

@@ -4,6 +4,7 @@
  */
 import type { Machine } from '../api/mde';
 import type { NodeTone, NodeVM } from '../core/treeModel';
+import { l10n } from '../core/l10n';
 
 export const TENANT_GROUP_ID = 'devices/tenant';
 
@@ -98,7 +99,7 @@ export interface TenantListing {
 export function tenantGroupNode(children: () => Promise<readonly NodeVM[]>, description?: string): NodeVM {
   return {
     id: TENANT_GROUP_ID,
-    label: 'Tenant devices',
+    label: l10n.t('Tenant devices'),
     description,
     icon: 'organization',
     contextValue: 'tenantDevices',
@@ -114,15 +115,15 @@ export function tenantRows(listing: TenantListing, now: Date): NodeVM[] {
   if (listing.truncated) {
     rows.push({
       id: `${TENANT_GROUP_ID}/truncated`,
-      label: `Showing the first ${listing.machines.length} devices`,
-      description: 'raise defenderTroubleshooting.devices.maxCount to see more',
+      label: l10n.t('Showing the first {0} devices', listing.machines.length),
+      description: l10n.t('raise defenderTroubleshooting.devices.maxCount to see more'),
       icon: 'info',
       tone: 'muted',
       contextValue: 'message',
     });
   }
   if (rows.length === 0) {
-    rows.push({ id: `${TENANT_GROUP_ID}/empty`, label: 'No devices visible to your account', icon: 'info', tone: 'muted', contextValue: 'message' });
+    rows.push({ id: `${TENANT_GROUP_ID}/empty`, label: l10n.t('No devices visible to your account'), icon: 'info', tone: 'muted', contextValue: 'message' });
   }
   return rows;
 }

@@ -49,7 +49,7 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
     const rest = new RestClient({ baseUrl: endpoint, name: 'mde', log: deps.log, getToken: silentToken });
     const client = new MdeClient(rest);
     const machines = await vscode.window.withProgress(
-      { location: { viewId: ViewIds.devices }, title: 'Listing tenant devices' },
+      { location: { viewId: ViewIds.devices }, title: vscode.l10n.t('Listing tenant devices') },
       () => client.listMachines({ maxItems: max + 1 }),
     );
     log.info(`listed ${machines.length} device(s) from ${new URL(endpoint).host}`);
@@ -57,9 +57,9 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
   };
 
   const signInRow = (): NodeVM =>
-    messageNode('devices/tenant/signin', 'Sign in to list your tenant\'s devices', {
+    messageNode('devices/tenant/signin', vscode.l10n.t('Sign in to list your tenant\'s devices'), {
       icon: 'account',
-      command: { command: CommandIds.signIn, title: 'Sign in' },
+      command: { command: CommandIds.signIn, title: vscode.l10n.t('Sign in') },
     });
 
   const source = (): readonly NodeVM[] => [
@@ -86,7 +86,7 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
 
   const machineId = (node?: NodeVM): string => {
     if (node?.id?.startsWith(TENANT_PREFIX)) return node.id.slice(TENANT_PREFIX.length);
-    throw new UserCancelledError('Run this from a device in the Devices view.');
+    throw new UserCancelledError(vscode.l10n.t('Run this from a device in the Devices view.'));
   };
 
   context.subscriptions.push(
@@ -122,15 +122,15 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
         const host = node?.label ?? '';
         if (!vscode.extensions.getExtension('ms-vscode-remote.remote-ssh')) {
           const choice = await vscode.window.showWarningMessage(
-            'Connecting to a device needs the Remote - SSH extension.',
-            'Show Remote - SSH',
+            vscode.l10n.t('Connecting to a device needs the Remote - SSH extension.'),
+            vscode.l10n.t('Show Remote - SSH'),
           );
           if (choice) await vscode.commands.executeCommand('workbench.extensions.search', 'ms-vscode-remote.remote-ssh');
           return undefined;
         }
         const folder = await vscode.window.showInputBox({
-          title: `Open a folder on ${host} over Remote-SSH`,
-          prompt: 'Folder on the device; the extension then runs there, so its PowerShell commands act on that device.',
+          title: vscode.l10n.t('Open a folder on {0} over Remote-SSH', host),
+          prompt: vscode.l10n.t('Folder on the device; the extension then runs there, so its PowerShell commands act on that device.'),
           value: 'C:\\',
         });
         if (!folder) throw new UserCancelledError();

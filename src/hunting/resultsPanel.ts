@@ -201,7 +201,7 @@ export class ResultsPanel extends Disposable {
           await this.exportTo(m.format);
         } catch (err) {
           this.log.error(`[hunting] export failed: ${err instanceof Error ? err.message : String(err)}`);
-          void vscode.window.showErrorMessage(`Export failed: ${err instanceof Error ? err.message : String(err)}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Export failed: {0}', err instanceof Error ? err.message : String(err)));
         }
         return;
       case 'rerun':
@@ -231,7 +231,7 @@ export class ResultsPanel extends Disposable {
       uri = await vscode.window.showSaveDialog({
         defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
         filters: format === 'csv' ? { 'CSV (comma-separated)': ['csv'] } : { JSON: ['json'] },
-        title: `Export ${indices.length.toLocaleString('en-US')} rows as ${format.toUpperCase()}`,
+        title: vscode.l10n.t('Export {0} rows as {1}', indices.length.toLocaleString('en-US'), format.toUpperCase()),
       });
       if (!uri) return undefined;
     }
@@ -241,7 +241,7 @@ export class ResultsPanel extends Disposable {
     this.status(`Exported ${indices.length.toLocaleString('en-US')} rows`);
     if (!target) {
       void vscode.window
-        .showInformationMessage(`Exported ${indices.length.toLocaleString('en-US')} rows to ${path.posix.basename(uri.path)}.`, 'Open File')
+        .showInformationMessage(vscode.l10n.t('Exported {0} rows to {1}.', indices.length.toLocaleString('en-US'), path.posix.basename(uri.path)), vscode.l10n.t('Open File'))
         .then((choice) => (choice ? vscode.commands.executeCommand('vscode.open', uri) : undefined));
     }
     return { uri, rows: indices.length, format };
@@ -298,7 +298,7 @@ export class ResultsPanels extends Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       RESULTS_VIEW_TYPE,
-      'Results',
+      vscode.l10n.t('Results'),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')] },
     );

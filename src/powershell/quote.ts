@@ -8,6 +8,7 @@
  * inert. `$`, backticks, `;`, `"`, newlines and dashes need no escaping inside '...'.
  */
 import { DefenderToolError } from '../core/errors';
+import { l10n } from '../core/l10n';
 
 /** What the value is: names and paths are stricter (no control characters at all). */
 export type QuoteKind = 'text' | 'name' | 'path';
@@ -30,17 +31,17 @@ export class InvalidPowerShellValueError extends DefenderToolError {
  */
 export function quotePs(value: string, kind: QuoteKind = 'text'): string {
   if (typeof value !== 'string') {
-    throw new InvalidPowerShellValueError(`Expected text for PowerShell, got ${typeof value}.`);
+    throw new InvalidPowerShellValueError(l10n.t('Expected text for PowerShell, got {0}.', typeof value));
   }
   if (value.includes('\0')) {
-    throw new InvalidPowerShellValueError('The value contains a NUL character, which PowerShell and Windows cannot pass on safely.');
+    throw new InvalidPowerShellValueError(l10n.t('The value contains a NUL character, which PowerShell and Windows cannot pass on safely.'));
   }
   if (kind !== 'text') {
     const bad = CONTROL_CHARS.exec(value);
     if (bad) {
       const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
       throw new InvalidPowerShellValueError(
-        `The ${kind} contains a control character (U+${code}); ${kind === 'path' ? 'Windows paths' : 'names'} cannot contain one.`,
+        l10n.t('The {0} contains a control character (U+{1}); {2} cannot contain one.', kind, code, kind === 'path' ? l10n.t('Windows paths') : 'names'),
       );
     }
   }
@@ -55,13 +56,13 @@ export function psBool(value: boolean): '$true' | '$false' {
 /** Integers only from validated numbers. */
 export function psInt(value: number): string {
   if (!Number.isSafeInteger(value)) {
-    throw new InvalidPowerShellValueError(`Expected an integer for PowerShell, got ${String(value)}.`);
+    throw new InvalidPowerShellValueError(l10n.t('Expected an integer for PowerShell, got {0}.', String(value)));
   }
   return String(value);
 }
 
 /** A comma-separated list of quoted literals (PowerShell's array syntax in argument mode). */
 export function quotePsList(values: readonly string[], kind: QuoteKind = 'text'): string {
-  if (values.length === 0) throw new InvalidPowerShellValueError('Expected at least one value.');
+  if (values.length === 0) throw new InvalidPowerShellValueError(l10n.t('Expected at least one value.'));
   return values.map((v) => quotePs(v, kind)).join(', ');
 }

@@ -1,3 +1,4 @@
+import { l10n } from '../../core/l10n';
 /**
  * Run history per .kql file (pure). The adapter keeps the map in workspace state; entries are small
  * (the query text, capped, and a summary of the outcome, never result rows).
@@ -103,13 +104,13 @@ export function describeEntry(e: HistoryEntry, now: number): { label: string; de
   const icon = e.status === 'ok' ? '$(pass)' : e.status === 'cancelled' ? '$(circle-slash)' : '$(error)';
   const outcome =
     e.status === 'ok'
-      ? `${(e.rowCount ?? 0).toLocaleString('en-US')} row${e.rowCount === 1 ? '' : 's'}${e.durationMs !== undefined ? ` in ${(e.durationMs / 1000).toFixed(1)} s` : ''}`
+      ? l10n.t('{0} row{1}{2}', (e.rowCount ?? 0).toLocaleString('en-US'), e.rowCount === 1 ? '' : 's', e.durationMs !== undefined ? l10n.t(' in {0} s', (e.durationMs / 1000).toFixed(1)) : '')
       : e.status === 'cancelled'
         ? 'cancelled'
         : (e.error ?? 'failed');
   return {
     label: `${icon} ${firstLine(e.query)}`,
-    description: `${ago(now - e.at)} · ${e.timespan} · line ${e.line + 1}`,
+    description: l10n.t('{0} · {1} · line {2}', ago(now - e.at), e.timespan, e.line + 1),
     detail: outcome,
   };
 }
