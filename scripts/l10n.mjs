@@ -254,13 +254,19 @@ export function atModuleLoad(node) {
 export function collectSinks(sf, checker) {
   const sinks = [];
   const seen = new Set();
-  const push = (expr, rule) => {
+  const push = (expr, rule, loose = false) => {
     const leaves = [];
     expandSink(expr, checker, leaves, seen);
-    for (const node of leaves) if (!ignored(sf, node)) sinks.push({ node, rule });
+    for (const node of leaves) if (!ignored(sf, node)) sinks.push({ node, rule, loose });
   };
   const visit = (node) => {
     if (isL10nCall(node)) return; // arguments of l10n.t are placeholders, not messages
+    // Functions tagged `@l10n` in their doc comment return user text: their returns and `.push(...)`es are sinks.
+    if (ts.isReturnStatement(node) && node.expression && l10nTagged(node)) push(node.expression, 'return of an @l10n function', true);
+    if (ts.isArrowFunction(node) && !ts.isBlock(node.body) && hasL10nTag(node)) push(node.body, 'result of an @l10n function', true);
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'push' && l10nTagged(node)) {
+      for (const a of node.arguments) push(a, 'push() in an @l10n function', true);
+    }
     if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && !(ts.isCallExpression(node) && isLoggerCall(node))) {
       const name = calleeName(node) ?? (ts.isNewExpression(node) && ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : undefined);
       const args = node.arguments ?? [];
@@ -294,13 +300,45 @@ export function collectSinks(sf, checker) {
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return sinks.filter(({ node }) => {
+  return sinks.filter(({ node, loose }) => {
     const text = ts.isBinaryExpression(node) ? flattenConcat(node).map((p) => staticText(p) ?? '{0}').join('') : staticText(node);
-    return text !== undefined && isProse(text);
+    if (text === undefined) return false;
+    // In an @l10n function every word is user text ('on', 'local'), but not ids or URLs.
+    return loose ? /\p{L}/u.test(text.replace(/\{\d+\}/g, '')) && !/^https?:/.test(text) && !/^[\w{}]*[./:#_-][\w{}./:#_-]*$/.test(text) : isProse(text);
   });
 }
 
+/** The function (or the const it is assigned to) has `@l10n` in its doc comment. */
+function hasL10nTag(fn) {
+  const holders = [fn, fn.parent, fn.parent?.parent?.parent].filter(Boolean);
+  return holders.some((h) => ts.getJSDocTags(h).some((t) => t.tagName.text === 'l10n'));
+}
+
+/** Nearest enclosing function is tagged `@l10n`. */
+function l10nTagged(node) {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return hasL10nTag(n);
+  return false;
+}
+
 /** Comparisons against a literal equal to a localised text of the same file (`choice === 'Show Log'`). */
+/**
+ * A text in a position where it is a choice the code later compares with: a message's button, an item of an
+ * array (quick pick items), a const (`const run = l10n.t('Run')`), an action's title.
+ */
+export function buttonLike(node, checker) {
+  let n = node;
+  while (n.parent && (ts.isConditionalExpression(n.parent) || ts.isParenthesizedExpression(n.parent))) n = n.parent;
+  const p = n.parent;
+  if (!p) return false;
+  if (ts.isArrayLiteralExpression(p) || ts.isVariableDeclaration(p)) return true;
+  if (ts.isPropertyAssignment(p) && ['title', 'label'].includes(p.name.getText())) return true;
+  if (ts.isCallExpression(p) && p.arguments.indexOf(n) >= 1) {
+    const name = calleeName(p);
+    return !!name && (MESSAGE_FUNCTIONS.has(name) || isMessageFunctionAlias(p, checker));
+  }
+  return false;
+}
+
 function collectComparisons(sf, texts) {
   const out = [];
   const visit = (node) => {
@@ -324,7 +362,7 @@ export function l10nCalls(sf) {
     if (isL10nCall(node)) {
       calls.push(node);
       const a = node.arguments[0];
-      if (a && (ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a))) messages.push({ message: a.text, args: node.arguments.length - 1 });
+      if (a && (ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a))) messages.push({ message: a.text, args: node.arguments.length - 1, node });
       else if (a && ts.isObjectLiteralExpression(a)) {
         const get = (n) => a.properties.find((p) => ts.isPropertyAssignment(p) && p.name.getText() === n)?.initializer;
         const m = get('message');
@@ -389,7 +427,7 @@ export function findBypasses(program, files, root = ROOT) {
     for (const c of calls) {
       if (!/^vscode\./.test(c.expression.getText(sf)) && atModuleLoad(c)) out.push(`${where(c)}: l10n.t at module load runs before activation installs the translator: call it inside a function`);
     }
-    for (const lit of collectComparisons(sf, new Set(messages.filter((m) => !m.args).map((m) => m.message)))) {
+    for (const lit of collectComparisons(sf, new Set(messages.filter((m) => !m.args && buttonLike(m.node, checker)).map((m) => m.message)))) {
       out.push(`${where(lit)}: compares with '${lit.text}', which this file shows localised: compare with l10n.t('${lit.text}')`);
     }
   }
@@ -499,7 +537,7 @@ export function rewriteFile(program, fileName, root = ROOT) {
   const edits = [];
   const manual = [];
   const sinks = collectSinks(sf, checker);
-  const texts = new Set(l10nCalls(sf).messages.filter((m) => !m.args).map((m) => m.message));
+  const texts = new Set(l10nCalls(sf).messages.filter((m) => !m.args && buttonLike(m.node, checker)).map((m) => m.message));
   for (const { node } of sinks) {
     const prop = node.parent;
     if (!vscodeNs && atModuleLoad(node) && prop && ts.isPropertyAssignment(prop) && prop.initializer === node && ts.isIdentifier(prop.name)) {
@@ -517,7 +555,7 @@ export function rewriteFile(program, fileName, root = ROOT) {
     const r = replacement(node, sf, checker, fn, edits);
     if (r.text) {
       edits.push({ start: node.getStart(sf), end: node.getEnd(), text: r.text });
-      if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) texts.add(node.text);
+      if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && buttonLike(node, checker)) texts.add(node.text);
     } else manual.push(`${rel(root, fileName)}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}: ${r.reason}`);
   }
   for (const lit of collectComparisons(sf, texts)) edits.push({ start: lit.getStart(sf), end: lit.getEnd(), text: `${fn}(${lit.getText(sf)})` });
@@ -527,7 +565,7 @@ export function rewriteFile(program, fileName, root = ROOT) {
   for (const e of edits) if (!kept.some((k) => e.start >= k.start && e.end <= k.end)) kept.push(e);
   let text = sf.text;
   for (const e of [...kept].sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
-  if (kept.length && !vscodeNs && !/import\s*\{[^}]*\bl10n\b[^}]*\}\s*from\s*'[^']*core\/l10n'/.test(text)) {
+  if (kept.length && !vscodeNs && !/import\s*\{[^}]*\bl10n\b[^}]*\}\s*from\s*'[^']*\/l10n'/.test(sf.text)) {
     const imports = sf.statements.filter(ts.isImportDeclaration);
     const at = imports.length ? imports[imports.length - 1].getEnd() : 0;
     const line = `import { l10n } from '${l10nImportPath(fileName, root)}';`;
