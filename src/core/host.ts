@@ -19,22 +19,23 @@ export interface HostSupport {
   readonly reason?: string;
 }
 
+/** Where the extension host runs, in words. @l10n */
 export function describeRemote(remoteName: string | undefined): string {
   switch (remoteName) {
     case undefined:
     case '':
-      return 'local';
+      return l10n.t('local');
     case 'ssh-remote':
       return 'Remote-SSH';
     case 'wsl':
-      return 'WSL';
+      return l10n.t('WSL');
     case 'dev-container':
     case 'attached-container':
-      return 'container';
+      return l10n.t('container');
     case 'tunnel':
-      return 'tunnel';
+      return l10n.t('tunnel');
     default:
-      return `remote (${remoteName})`;
+      return l10n.t('remote ({0})', remoteName);
   }
 }
 

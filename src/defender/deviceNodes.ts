@@ -52,32 +52,36 @@ export type DeviceView =
   | { readonly kind: 'ok'; readonly host: HostSupport; readonly device: DeviceStatus; readonly now: Date };
 
 const refresh = { command: CommandIds.deviceRefreshStatus, get title() { return l10n.t('Refresh This Device'); } };
-const onOff = (v: boolean | undefined) => (v === undefined ? '?' : v ? 'on' : 'off');
+/** @l10n */
+const onOff = (v: boolean | undefined) => (v === undefined ? '?' : v ? l10n.t('on') : l10n.t('off'));
 const fmtTime = (d: Date | undefined) => (d ? d.toLocaleString() : '—');
 
-/** "Troubleshooting mode · 2h 41m left · TP off · RTP on". */
+/** "Troubleshooting mode · 2h 41m left · TP off · RTP on". @l10n */
 export function deviceSummary(device: DeviceStatus): string {
   const ts = device.status.troubleshooting;
   const mode =
     ts.active === true
-      ? `Troubleshooting mode${ts.timeLeftMs !== undefined ? ` · ${formatDuration(ts.timeLeftMs)} left` : ''}`
+      ? ts.timeLeftMs !== undefined
+        ? l10n.t('Troubleshooting mode · {0} left', formatDuration(ts.timeLeftMs))
+        : l10n.t('Troubleshooting mode')
       : ts.active === false
-        ? 'Not in troubleshooting mode'
-        : 'Troubleshooting mode unknown';
-  return `${mode} · TP ${onOff(device.status.isTamperProtected)} · RTP ${onOff(device.status.realTimeProtectionEnabled)}`;
+        ? l10n.t('Not in troubleshooting mode')
+        : l10n.t('Troubleshooting mode unknown');
+  return l10n.t('{0} · TP {1} · RTP {2}', mode, onOff(device.status.isTamperProtected), onOff(device.status.realTimeProtectionEnabled));
 }
 
+/** What the This device row warns about, one sentence each. @l10n */
 export function deviceWarnings(device: DeviceStatus): string[] {
   const s = device.status;
   const ts = s.troubleshooting;
   const out: string[] = [];
   if (ts.active && ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS) {
-    out.push(`Troubleshooting mode ends in ${formatDuration(ts.timeLeftMs)}; policy-managed settings then revert.`);
+    out.push(l10n.t('Troubleshooting mode ends in {0}; policy-managed settings then revert.', formatDuration(ts.timeLeftMs)));
   }
-  if (s.isTamperProtected === false) out.push('Tamper protection is off.');
-  if (s.realTimeProtectionEnabled === false) out.push('Real-time protection is off.');
-  if (!device.elevated) out.push('VS Code is not elevated: Defender changes need "Run as administrator".');
-  if (ts.active === undefined) out.push('This Defender platform does not report troubleshooting mode.');
+  if (s.isTamperProtected === false) out.push(l10n.t('Tamper protection is off.'));
+  if (s.realTimeProtectionEnabled === false) out.push(l10n.t('Real-time protection is off.'));
+  if (!device.elevated) out.push(l10n.t('VS Code is not elevated: Defender changes need "Run as administrator".'));
+  if (ts.active === undefined) out.push(l10n.t('This Defender platform does not report troubleshooting mode.'));
   return out;
 }
 
@@ -154,7 +158,7 @@ export function deviceDetailRows(device: DeviceStatus): NodeVM[] {
     {
       id: id('ts'),
       label: l10n.t('Troubleshooting mode'),
-      description: ts.active === true ? l10n.t('active{0}', ts.timeLeftMs !== undefined ? l10n.t(' · {0} left', formatDuration(ts.timeLeftMs)) : '') : ts.active === false ? l10n.t('not active') : l10n.t('not reported'),
+      description: ts.active === true ? (ts.timeLeftMs !== undefined ? l10n.t('active · {0} left', formatDuration(ts.timeLeftMs)) : l10n.t('active')) : ts.active === false ? l10n.t('not active') : l10n.t('not reported'),
       icon: 'debug-alt',
       tone: ts.active ? (ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS ? 'warning' : 'ok') : 'muted',
       tooltip: Object.entries(ts.raw).map(([k, v]) => `${k}: ${v ?? '(empty)'}`).join('  \n'),
@@ -186,7 +190,7 @@ export function deviceDetailRows(device: DeviceStatus): NodeVM[] {
     {
       id: id('elevated'),
       label: l10n.t('Elevated'),
-      description: device.elevated ? 'yes' : l10n.t('no: Defender changes need "Run as administrator"'),
+      description: device.elevated ? l10n.t('yes') : l10n.t('no: Defender changes need "Run as administrator"'),
       icon: device.elevated ? 'pass' : 'warning',
       tone: device.elevated ? 'info' : 'warning',
     },

@@ -63,7 +63,7 @@ export class VsCodePrompter implements Prompter {
         prompt: vscode.l10n.t('Separate several with ";". Leave empty for none. Use what Process Monitor showed, e.g. {0}.', example),
         ignoreFocusOut: true,
       });
-    const paths = await ask('paths', 'C:\\DB\\DataFiles');
+    const paths = await ask(vscode.l10n.t('paths'), 'C:\\DB\\DataFiles');
     if (paths === undefined) return undefined;
     const extensions = await ask(vscode.l10n.t('file extensions'), '.dbx');
     if (extensions === undefined) return undefined;

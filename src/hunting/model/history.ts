@@ -101,13 +101,13 @@ function ago(ms: number): string {
 
 /** Quick-pick text for an entry. */
 export function describeEntry(e: HistoryEntry, now: number): { label: string; description: string; detail: string } {
-  const icon = e.status === 'ok' ? '$(pass)' : e.status === 'cancelled' ? '$(circle-slash)' : '$(error)';
+  const icon = e.status === 'ok' ? '$(pass)' : e.status === l10n.t('cancelled') ? '$(circle-slash)' : '$(error)';
   const outcome =
     e.status === 'ok'
-      ? l10n.t('{0} row{1}{2}', (e.rowCount ?? 0).toLocaleString('en-US'), e.rowCount === 1 ? '' : 's', e.durationMs !== undefined ? l10n.t(' in {0} s', (e.durationMs / 1000).toFixed(1)) : '')
-      : e.status === 'cancelled'
-        ? 'cancelled'
-        : (e.error ?? 'failed');
+      ? (e.rowCount === 1 ? l10n.t('1 row') : l10n.t('{0} rows', (e.rowCount ?? 0).toLocaleString('en-US'))) + (e.durationMs !== undefined ? l10n.t(' in {0} s', (e.durationMs / 1000).toFixed(1)) : '')
+      : e.status === l10n.t('cancelled')
+        ? l10n.t('cancelled')
+        : (e.error ?? l10n.t('failed'));
   return {
     label: `${icon} ${firstLine(e.query)}`,
     description: l10n.t('{0} · {1} · line {2}', ago(now - e.at), e.timespan, e.line + 1),

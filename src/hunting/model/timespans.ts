@@ -32,9 +32,10 @@ export function timespanChoices(defaultValue: string, lastUsed?: string): { choi
   return { choices, active };
 }
 
+/** The picker's words for a timespan. @l10n */
 export function labelFor(value: string): string {
   const preset = TIMESPAN_PRESETS.find((c) => c.value === value);
   if (preset) return preset.label;
   const words = describeTimespan(value);
-  return words === value ? value : `Last ${words}`;
+  return words === value ? value : l10n.t('Last {0}', words);
 }
