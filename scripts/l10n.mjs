@@ -191,7 +191,7 @@ const isConcatWithText = (node) =>
 function ignored(sf, node) {
   const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
   const lines = sf.text.split('\n');
-  return /l10n-ignore/.test(lines[line] ?? '') || /l10n-ignore/.test(lines[line - 1] ?? '');
+  return /l10n-ignore/.test(lines[line] ?? '') || /^\s*\/\/.*l10n-ignore/.test(lines[line - 1] ?? '');
 }
 
 /**

@@ -92,7 +92,12 @@ describe('localisation checker catches bypasses (unit)', function () {
     "import type { NodeVM } from '../core/treeModel';",
     "export const fail = () => new DefenderToolError('bad', 'Something went wrong.');",
     "export const row = (on: boolean): NodeVM => ({ id: 'row', label: 'Tamper protection', description: on ? 'on now' : 'off now', icon: 'shield' });",
+    "export const PRESETS = [{ value: 'P1D', label: 'Last day' }];",
     "export const quiet = (): NodeVM => ({ id: 'quiet', label: 'Not user text' }); // l10n-ignore",
+    '/** Where, in words. @l10n */',
+    'export function where(r: string): string {',
+    "  switch (r) { case 'tunnel': return 'tunnel'; default: return 'local'; }",
+    '}',
     '',
   ].join('\n');
 
@@ -101,7 +106,7 @@ describe('localisation checker catches bypasses (unit)', function () {
     const found = tool.findBypasses(program, [ADAPTER, PURE]);
     const lines = (file: string) => found.filter((f) => f.startsWith(`src/${file}`)).map((f) => Number(f.split(':')[1]));
     assert.deepStrictEqual(lines('views/l10nProbe.ts').sort((a, b) => a - b), [3, 4, 5, 8, 8, 8, 8, 9, 9], found.join('\n'));
-    assert.deepStrictEqual(lines('defender/l10nProbe.ts').sort((a, b) => a - b), [3, 4, 4, 4], found.join('\n'));
+    assert.deepStrictEqual(lines('defender/l10nProbe.ts').sort((a, b) => a - b), [3, 4, 4, 4, 5, 9, 9], found.join('\n'));
     assert.ok(!found.some((f) => /defender\.id|Log lines|Not user text/.test(f)), found.join('\n'));
   });
 
@@ -121,6 +126,8 @@ describe('localisation checker catches bypasses (unit)', function () {
     assert.match(pure.text, /new DefenderToolError\('bad', l10n\.t\('Something went wrong\.'\)\)/);
     assert.match(pure.text, /description: on \? l10n\.t\('on now'\) : l10n\.t\('off now'\)/);
     assert.match(pure.text, /label: 'Not user text'/);
+    assert.match(pure.text, /\{ value: 'P1D', get label\(\) \{ return l10n\.t\('Last day'\); \} \}/, 'module-level text must be read after activation');
+    assert.match(pure.text, /case 'tunnel': return l10n\.t\('tunnel'\); default: return l10n\.t\('local'\);/, 'a switch over ids stays as it is');
 
     program = tool.createProgram([ADAPTER, PURE], { [ADAPTER]: adapter.text, [PURE]: pure.text });
     assert.deepStrictEqual(tool.findBypasses(program, [ADAPTER, PURE]), []);
@@ -141,6 +148,9 @@ describe('localisation checker catches bypasses (unit)', function () {
     const found = tool.findBypasses(program, [ADAPTER]).join('\n');
     assert.match(found, /l10nProbe\.ts:2: l10n\.t needs a literal message/);
     assert.match(found, /l10nProbe\.ts:3: compares with 'Show Log'/);
+    const early = "import { l10n } from '../core/l10n';\nexport const TOO_EARLY = l10n.t('Loaded before activation');\n";
+    const pureProgram = tool.createProgram([PURE], { [PURE]: early });
+    assert.match(tool.findBypasses(pureProgram, [PURE]).join('\n'), /l10nProbe\.ts:2: l10n\.t at module load/);
   });
 
   it('tells prose from ids, codes, icons and URLs', () => {
