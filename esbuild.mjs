@@ -41,6 +41,21 @@ const targets = [
     external: ['vscode'],
   },
   {
+    // The performance analyzer (issue #9), loaded on its first command (src/device/diagnostics.ts).
+    entryPoints: ['src/device/performance.ts'],
+    outfile: 'dist/performance.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+  },
+  {
+    // The performance report webview, with Chart.js bundled in.
+    entryPoints: ['src/webview-ui/report/main.ts'],
+    outfile: 'dist/webview/report.js',
+    platform: 'browser',
+    format: 'iife',
+  },
+  {
     entryPoints: ['src/webview-ui/results/main.ts'],
     outfile: 'dist/webview/results.js',
     platform: 'browser',

@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const ADAPTER_FOLDERS = ['**/infra/**', '**/views/**', '**/commands/**', '**/device/**', '**/hunting/**', '**/kqlClient/**', '**/extension'];
+const ADAPTER_FOLDERS = ['**/infra/**', '**/views/**', '**/commands/**', '**/device/**', '**/hunting/**', '**/kqlClient/**', '**/sessions/**', '**/fleet/**', '**/extension'];
 const PURE_FOLDERS = ['src/core/**', 'src/defender/**', 'src/powershell/**', 'src/api/**', 'src/kql/**', 'src/webview-ui/**'];
 
 export default tseslint.config(

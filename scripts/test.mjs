@@ -20,8 +20,10 @@ const started = Date.now();
 const { ensureNodeModules, ensureTestEnvironment } = await import('./lib/setup.mjs');
 const { repoRoot, testResultsDir } = await import('./lib/paths.mjs');
 const { run } = await import('./lib/proc.mjs');
+const { summarize } = await import('./lib/summary.mjs');
 
-const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Each lane's reported counts; a lane missing here at the end counts as 1 failed (lib/summary.mjs). */
+const results = {};
 const problems = [];
 
 /** Runs a child that prints `@@RESULT {...}` (the counting reporter) and adds its counts. */
@@ -58,9 +60,7 @@ function addResult(label, result, exitCode) {
     problems.push(`${label}: the lane did not report a result (exit code ${exitCode})`);
     return;
   }
-  totals.passed += result.passed;
-  totals.failed += result.failed;
-  totals.skipped += result.skipped ?? 0;
+  results[label] = result;
   console.log(`[${label}] ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`);
   if (result.failed === 0 && exitCode !== 0) problems.push(`${label}: exited with ${exitCode}`);
 }
@@ -100,7 +100,8 @@ try {
   problems.push(err instanceof Error ? err.message : String(err));
 }
 
-for (const p of problems) console.error(`ERROR: ${p}`);
+const summary = summarize(lanes, results, problems);
+for (const p of summary.problems) console.error(`ERROR: ${p}`);
 console.log(`\n(${lanes.join(', ')} in ${Math.round((Date.now() - started) / 1000)} s)`);
-console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
-process.exit(totals.failed > 0 || problems.length > 0 ? 1 : 0);
+console.log(summary.line);
+process.exit(summary.exitCode);

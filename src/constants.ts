@@ -25,6 +25,16 @@ export const CommandIds = {
   deviceOpenInPortal: `${NS}.device.openInPortal`,
   deviceCopyId: `${NS}.device.copyId`,
   deviceConnectSsh: `${NS}.device.connectSsh`,
+  // Fleet (issue 8): devices at tenant scale, investigation packages, detection rules.
+  detectionRuleCreate: `${NS}.detectionRule.create`,
+  detectionRuleCreateTroubleshootingNow: `${NS}.detectionRule.createTroubleshootingNow`,
+  deviceCollectInvestigationPackage: `${NS}.device.collectInvestigationPackage`,
+  devicesClearFilter: `${NS}.devices.clearFilter`,
+  devicesFilter: `${NS}.devices.filter`,
+  devicesGroupBy: `${NS}.devices.groupBy`,
+  devicesSearch: `${NS}.devices.search`,
+  devicesStopLoading: `${NS}.devices.stopLoading`,
+  packageOpen: `${NS}.package.open`,
   // Device side (issue #3): status, playbooks, snapshots, undo, audit.
   deviceRefreshStatus: `${NS}.device.refreshStatus`,
   playbookUnableToInstall: `${NS}.playbook.unableToInstall`,
@@ -46,6 +56,25 @@ export const CommandIds = {
   // KQL language server (issue #4): the tenant's schema through getschema, and a restart.
   kqlRefreshSchema: `${NS}.kql.refreshSchema`,
   kqlRestartServer: `${NS}.kql.restartServer`,
+  // Issue #9: the session's event log, the performance analyzer, the session report.
+  eventsShow: `${NS}.events.show`,
+  performanceRecord: `${NS}.performance.record`,
+  performanceOpenReport: `${NS}.performance.openReport`,
+  performanceCancelRecording: `${NS}.performance.cancelRecording`,
+  sessionReportWrite: `${NS}.sessionReport.write`,
+  sessionReportOpen: `${NS}.sessionReport.open`,
+  // The sample tenant (issue #11): leave it for a real tenant.
+  sampleLeave: `${NS}.sample.leave`,
+  // Session lifecycle (issue 8): turn on (portal) and track, refresh the troubleshooting query.
+  deviceTurnOnTroubleshooting: `${NS}.device.turnOnTroubleshooting`,
+} as const;
+
+/** Commands other features own; the session lifecycle calls them only when they are registered. */
+export const OptionalCommandIds = {
+  /** Issue 8 item 6 (fleet). */
+  deviceCollectInvestigationPackage: `${NS}.device.collectInvestigationPackage`,
+  /** Issue 9. */
+  sessionReportWrite: `${NS}.sessionReport.write`,
 } as const;
 
 export const SettingIds = {
@@ -58,6 +87,7 @@ export const SettingIds = {
   mdeEndpoint: `${NS}.mde.endpoint`,
   mdeScope: `${NS}.mde.scope`,
   devicesMaxCount: `${NS}.devices.maxCount`,
+  devicesGroupBy: `${NS}.devices.groupBy`,
   authProvider: `${NS}.auth.provider`,
   huntingDefaultTimespan: `${NS}.hunting.defaultTimespan`,
   huntingMaxRowsInGrid: `${NS}.hunting.maxRowsInGrid`,
@@ -65,11 +95,27 @@ export const SettingIds = {
   kqlDiagnosticsEnabled: `${NS}.kql.diagnostics.enabled`,
   kqlDiagnosticsAnalyzers: `${NS}.kql.diagnostics.analyzers`,
   kqlTraceServer: `${NS}.kql.trace.server`,
+  // Issue #9: the session's event log and the performance analyzer.
+  eventsIds: `${NS}.events.ids`,
+  eventsPageSize: `${NS}.events.pageSize`,
+  eventsShowBookkeeping: `${NS}.events.showBookkeeping`,
+  performanceTopCount: `${NS}.performance.topCount`,
+  performanceNestedCount: `${NS}.performance.nestedCount`,
+  sampleEnabled: `${NS}.sample.enabled`,
+  sessionsEndingSoonMinutes: `${NS}.sessions.endingSoonMinutes`,
+  sessionsPollMinutes: `${NS}.sessions.pollMinutes`,
+} as const;
+
+/** Webview panel types (issue #9). */
+export const PanelTypes = {
+  events: `${NS}.events.list`,
+  performanceReport: `${NS}.performance.report`,
 } as const;
 
 /** Context keys used in `when` clauses; set only through infra/contexts.ts. */
 export const ContextKeys = {
   signedIn: `${NS}.signedIn`,
+  sampleTenant: `${NS}.sampleTenant`,
 } as const;
 
 export const OUTPUT_CHANNEL_NAME = 'Defender Troubleshooting';

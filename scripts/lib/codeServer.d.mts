@@ -27,3 +27,9 @@ export function startCodeServer(options?: StartOptions): Promise<CodeServer>;
 export function launchBrowser(): Promise<Browser>;
 export const CHROMIUM_ARGS: string[];
 export function writeProfileSettings(userDataDir: string, options?: StartOptions): void;
+export const CODE_SERVER_ENV_OVERRIDES: readonly string[];
+export function codeServerEnv(
+  base: Record<string, string | undefined>,
+  extra: Record<string, string> | undefined,
+  dirs: { tmp: string; config: string; data: string },
+): Record<string, string | undefined>;

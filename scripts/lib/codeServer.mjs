@@ -63,6 +63,33 @@ export function writeProfileSettings(userDataDir, options = {}) {
 }
 
 /**
+ * Environment variables code-server reads that would override the command line (`PORT` beats `--bind-addr`,
+ * `CODE_SERVER_HOST` beats the host, `PASSWORD` turns auth on…) or point it at another instance. The harness
+ * removes them from the child's environment, so a developer's `PORT=… npm run dev` shell runs the tests too.
+ */
+export const CODE_SERVER_ENV_OVERRIDES = [
+  'PORT',
+  'CODE_SERVER_HOST',
+  'CODE_SERVER_CONFIG',
+  'CODE_SERVER_SESSION_SOCKET',
+  'PASSWORD',
+  'HASHED_PASSWORD',
+  'GITHUB_TOKEN',
+  'VSCODE_PROXY_URI',
+  'VSCODE_IPC_HOOK_CLI',
+  'CS_DISABLE_FILE_DOWNLOADS',
+  'CS_DISABLE_GETTING_STARTED_OVERRIDE',
+  'CS_DISABLE_PROXY',
+];
+
+/** The child environment for code-server: `base` and `extra`, private folders, and no overriding variables. */
+export function codeServerEnv(base, extra, dirs) {
+  const env = { ...base, ...(extra ?? {}), TMPDIR: dirs.tmp, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data };
+  for (const name of CODE_SERVER_ENV_OVERRIDES) delete env[name];
+  return env;
+}
+
+/**
  * Starts code-server. Options: workspace (folder), settings (extra user settings), vars (for the settings
  * fixture), extensions (folders to copy into the extensions dir), vsix (files to install), env.
  */
@@ -82,14 +109,7 @@ export async function startCodeServer(options = {}) {
     const pkg = JSON.parse(readFileSync(join(ext, 'package.json'), 'utf8'));
     cpSync(ext, join(dirs.extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`), { recursive: true });
   }
-  const env = {
-    ...process.env,
-    ...(options.env ?? {}),
-    TMPDIR: dirs.tmp,
-    XDG_CONFIG_HOME: dirs.config,
-    XDG_DATA_HOME: dirs.data,
-  };
-  delete env.VSCODE_IPC_HOOK_CLI;
+  const env = codeServerEnv(process.env, options.env, dirs);
   for (const vsix of options.vsix ?? []) {
     await new Promise((res, rej) => {
       const p = spawn(codeServerBin, ['--config', '/dev/null', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'pipe'] });

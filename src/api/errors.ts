@@ -70,6 +70,25 @@ export class NetworkError extends DefenderToolError {
   }
 }
 
+/**
+ * Paging stopped because the service kept sending pages without end: pages that add nothing (empty, or only
+ * items already seen) while still carrying a next link, or more pages than the bound.
+ */
+export class PagingError extends DefenderToolError {
+  readonly pages: number;
+  readonly reason: 'no-progress' | 'too-many-pages';
+  constructor(what: string, reason: 'no-progress' | 'too-many-pages', pages: number) {
+    super(
+      'paging',
+      reason === 'no-progress'
+        ? l10n.t('{0}: the service sent {1} pages in a row that added nothing but still pointed to a next page; stopped following them.', what, pages)
+        : l10n.t('{0}: stopped after {1} pages; the service kept pointing to a next page.', what, pages),
+    );
+    this.pages = pages;
+    this.reason = reason;
+  }
+}
+
 /** A request cancelled through its AbortSignal. `isCancellation()` recognises it by name. */
 export class AbortError extends Error {
   constructor(message = 'The request was cancelled.') {
@@ -158,15 +177,24 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
   return Math.max(0, Math.ceil((at - nowMs) / 1000));
 }
 
+/** How much text after "again in" the duration parser looks at. */
+const RETRY_WINDOW = 120;
+
 /**
  * Advanced hunting's CPU-quota message says when queries can run again: "You can run queries again in
  * <duration>." The duration appears as `hh:mm:ss`, or as words ("12 minutes", "1 hour and 5 minutes").
  */
 export function retryAfterFromMessage(message: string | undefined): number | undefined {
   if (!message) return undefined;
-  const m = /again in\s+([^.]+?)(?:\.|$)/i.exec(message);
-  if (!m) return undefined;
-  const text = m[1]!.trim();
+  // The message comes from outside: find the phrase with indexOf and parse a bounded window after it, so no
+  // regular expression ever sees more than RETRY_WINDOW characters (a 100,000-character 429 message used to
+  // block the extension host for seconds).
+  const at = message.search(/again in\s/i);
+  if (at < 0) return undefined;
+  const window = message.slice(at + 'again in'.length, at + 'again in'.length + RETRY_WINDOW);
+  const dot = window.indexOf('.');
+  const text = (dot >= 0 ? window.slice(0, dot) : window).trim();
+  if (!text) return undefined;
   const clock = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})/.exec(text);
   if (clock) {
     const [, d, h, mi, s] = clock;

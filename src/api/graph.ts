@@ -102,3 +102,17 @@ function invalid(why: string): DefenderApiError {
     message: l10n.t('The advanced hunting response could not be read: {0}.', why),
   });
 }
+
+/** Graph custom detection rules (`/security/rules/detectionRules`, CustomDetection.ReadWrite.All). */
+export class GraphDetectionRulesClient {
+  constructor(private readonly rest: RestClient) {}
+
+  /** `POST /security/rules/detectionRules`: 201 with the created detectionRule. */
+  async create(body: Record<string, unknown>, path = 'v1.0/security/rules/detectionRules', signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const res = await this.rest.request<unknown>(path, { method: 'POST', body, signal });
+    if (!res.body || typeof res.body !== 'object') {
+      throw new DefenderApiError({ status: res.status, apiCode: 'InvalidResponse', message: l10n.t('Creating the detection rule returned no rule.') });
+    }
+    return res.body as Record<string, unknown>;
+  }
+}

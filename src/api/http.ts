@@ -138,8 +138,9 @@ export class RestClient {
       throwIfAborted(opts.signal);
       const started = this.clock.now();
       let res: Response;
+      let text: string;
       try {
-        res = await this.send(url, method, token, opts);
+        ({ res, text } = await this.send(url, method, token, opts));
       } catch (err) {
         if (err instanceof AbortError || opts.signal?.aborted) throw new AbortError();
         const timedOut = err instanceof NetworkError && err.timedOut;
@@ -158,12 +159,12 @@ export class RestClient {
       const requestId = res.headers.get('request-id') ?? res.headers.get('x-ms-request-id') ?? undefined;
 
       if (res.ok) {
-        const body = await this.readJson(res, label);
+        const body = this.readJson(res, text, label);
         this.options.log?.debug(`[${this.name}] ${label} → ${res.status} in ${durationMs} ms${requestId ? ` (request-id ${requestId})` : ''}`);
         return { status: res.status, body: body as T, requestId, durationMs };
       }
 
-      const error = await this.toError(res, label);
+      const error = this.toError(res, text, label);
       this.options.log?.info(
         `[${this.name}] ${label} → ${res.status} ${error.apiCode} in ${durationMs} ms${error.requestId ? ` (request-id ${error.requestId})` : ''}`,
       );
@@ -204,7 +205,16 @@ export class RestClient {
     return token;
   }
 
-  private async send(url: URL, method: string, token: string, opts: RequestOptions): Promise<Response> {
+  /**
+   * One attempt: headers and body. The timeout and the caller's AbortSignal cover the whole exchange, so a
+   * server that sends headers and then stalls fails with a timeout (or is cancelled) instead of hanging.
+   */
+  private async send(
+    url: URL,
+    method: string,
+    token: string,
+    opts: RequestOptions,
+  ): Promise<{ res: Response; text: string }> {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
@@ -224,7 +234,10 @@ export class RestClient {
         headers['Content-Type'] = 'application/json; charset=utf-8';
         body = JSON.stringify(opts.body);
       }
-      return await this.fetchImpl(url.toString(), { method, headers, body, signal: controller.signal });
+      const res = await this.fetchImpl(url.toString(), { method, headers, body, signal: controller.signal });
+      // Reading the body is part of the attempt: `res.text()` rejects when `controller` aborts.
+      const text = await res.text();
+      return { res, text };
     } catch (err) {
       if (opts.signal?.aborted) throw new AbortError();
       if (timedOut) {
@@ -241,8 +254,7 @@ export class RestClient {
     }
   }
 
-  private async readJson(res: Response, label: string): Promise<unknown> {
-    const text = await res.text();
+  private readJson(res: Response, text: string, label: string): unknown {
     if (text.length === 0) return undefined;
     try {
       return JSON.parse(text);
@@ -256,10 +268,9 @@ export class RestClient {
     }
   }
 
-  private async toError(res: Response, label: string): Promise<DefenderApiError> {
+  private toError(res: Response, text: string, label: string): DefenderApiError {
     let parsed: ReturnType<typeof parseErrorBody> = { details: { messages: [], codes: [] } };
     try {
-      const text = await res.text();
       if (text) parsed = parseErrorBody(JSON.parse(text));
     } catch {
       // Not JSON (a gateway page): keep the status only.

@@ -42,6 +42,16 @@ export class WorkspaceNotTrustedError extends DefenderToolError {
   }
 }
 
+/**
+ * True when an authentication provider's error means the user said no: closed the sign-in page or the consent
+ * dialog ("User did not consent to login.", "Cancelled", VS Code's `Canceled`). Sign-in goes through
+ * AuthService, which turns these into UserCancelledError, so they end silently like any cancellation.
+ */
+export function isSignInDeclined(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return err.name === 'Canceled' || /\bcancell?ed\b|did not consent|user cancel/i.test(err.message);
+}
+
 /** True for our typed errors, also those thrown by a lazily loaded bundle with its own copy of the classes. */
 export function isDefenderToolError(err: unknown): err is DefenderToolError {
   return err instanceof DefenderToolError || (err instanceof Error && typeof (err as { code?: unknown }).code === 'string');

@@ -1,4 +1,6 @@
+import { mdText } from './markdown';
 import { l10n } from './l10n';
+
 /**
  * Pure view-models for tree rows. Feature code builds these (and unit-tests them); views/vmTree.ts is the
  * only place that turns them into vscode.TreeItems.
@@ -16,7 +18,7 @@ export interface NodeVM {
   readonly id: string;
   readonly label: string;
   readonly description?: string;
-  /** Markdown. */
+  /** Markdown. Untrusted text (API, PowerShell, error messages) goes in only through mdText/mdCode (./markdown). */
   readonly tooltip?: string;
   /** A codicon name, e.g. 'shield'. */
   readonly icon?: string;
@@ -43,6 +45,6 @@ export function errorNode(id: string, label: string, retry?: NodeCommand): NodeV
     tone: 'error',
     contextValue: 'message error',
     command: retry,
-    tooltip: retry ? l10n.t('{0}\n\nSelect to retry.', label) : label,
+    tooltip: retry ? l10n.t('{0}\n\nSelect to retry.', mdText(label)) : mdText(label),
   };
 }

@@ -6,9 +6,10 @@
 import { UserCancelledError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import { NotElevatedError } from '../powershell/errors';
-import type { PowerShellRunner } from '../powershell/runner';
+import type { PowerShellRunner, RunOptions } from '../powershell/runner';
+import { unusualNotes } from '../powershell/reveal';
 import { WRAPPER_VERSION } from '../powershell/script';
-import type { AuditLog } from './audit';
+import type { AuditEntry, AuditLog } from './audit';
 import { parseComputerStatus, type ComputerStatus, type CultureInfo } from './computerStatus';
 import {
   changeCommand,
@@ -22,7 +23,7 @@ import {
 } from './operations';
 import { checkPreconditions, getPlaybook, type PlaybookId, type PlaybookInput } from './playbooks';
 import type { Preferences } from './preferences';
-import { restoreChanges, type Snapshot, type SnapshotRef, type SnapshotStore } from './snapshots';
+import { CorruptFileError, restoreChanges, type Snapshot, type SnapshotRef, type SnapshotStore } from './snapshots';
 import { observe, OUTCOME_LABELS, parseEvents, verifyChange, type Outcome, type ReadBack } from './verify';
 import { l10n } from '../core/l10n';
 
@@ -127,6 +128,27 @@ export class DeviceEngine {
     for (const l of this.listeners) l(s);
   }
 
+  /**
+   * A read-only body from another feature (event log, performance analyzer), run in the background and audited
+   * like every other command; `signal` cancels it (the process tree is killed).
+   */
+  async runRead<T>(operation: string, body: string, options: RunOptions = {}): Promise<T> {
+    const started = Date.now();
+    try {
+      const data = await this.deps.runner.run<T>(body, options);
+      await this.auditRun({ kind: 'read', operation, script: body, via: 'background', ok: true, result: 'ok', durationMs: Date.now() - started });
+      return data;
+    } catch (err) {
+      await this.auditRun({ kind: 'read', operation, script: body, via: 'background', ok: false, result: errorCode(err), message: errorMessage(err), durationMs: Date.now() - started });
+      throw err;
+    }
+  }
+
+  /** The audit lines written so far (the session report reads them). */
+  auditEntries(): Promise<AuditEntry[]> {
+    return this.deps.audit.read();
+  }
+
   /** Runs a read-only body and audits it. */
   private async read<T>(operation: string, body: string, timeoutMs?: number): Promise<T> {
     const started = Date.now();
@@ -180,6 +202,11 @@ export class DeviceEngine {
     const ms = this.deps.cpuSampleMs ?? 3000;
     const data = await this.read<Partial<CpuSample>>('cpu sample', cpuSampleScript(ms), ms + 60_000);
     return { name: String(data?.name ?? 'MsMpEng'), cpuPercent: Number(data?.cpuPercent ?? NaN), sampleMs: data?.sampleMs, cores: data?.cores };
+  }
+
+  /** A stored snapshot's content. */
+  readSnapshot(file: string): Promise<Snapshot> {
+    return this.deps.store.read(file);
   }
 
   async snapshots(): Promise<SnapshotRef[]> {
@@ -239,15 +266,26 @@ export class DeviceEngine {
     if (!first) {
       return { playbook: 'undo', title: l10n.t('Undo my changes'), device: device.computerName, steps: [], ok: true, summary: l10n.t('There is no snapshot for this session, so there is nothing to undo.') };
     }
-    const snapshot = await this.deps.store.read(first.file);
+    // A damaged first snapshot (truncated, edited): fall back to the next good one of the session, and say so.
+    const all = await this.snapshots();
+    const found = await this.deps.store.readFirstGood(all.filter((s) => s.takenAt.getTime() >= first.takenAt.getTime()));
+    for (const d of found.damaged) this.deps.log.warn(`[device] ${d.message}`);
+    if (!('snapshot' in found)) {
+      const d = found.damaged[0]!;
+      throw new CorruptFileError(d.file, `${d.problem}; no other snapshot of this session can be read, so there is nothing to undo to`);
+    }
+    const { snapshot, ref } = found;
+    const fallback = found.damaged.length
+      ? `${found.damaged.map((d) => d.message).join(' ')} Used the snapshot of ${ref.takenAt.toLocaleString()} instead. `
+      : '';
     const preferences = await this.readPreferences('undo: current preferences');
     const changes = restoreChanges(snapshot, { preferences, isTamperProtected: device.status.isTamperProtected });
     if (!changes.length) {
-      return { playbook: 'undo', title: l10n.t('Undo my changes'), device: device.computerName, steps: [], ok: true, snapshot: first, summary: l10n.t('Nothing to undo: the settings match the snapshot of {0}.', first.takenAt.toLocaleString()) };
+      return { playbook: 'undo', title: l10n.t('Undo my changes'), device: device.computerName, steps: [], ok: true, snapshot: ref, summary: l10n.t('{0}Nothing to undo: the settings match the snapshot of {1}.', fallback, ref.takenAt.toLocaleString()) };
     }
     if (!device.elevated) throw new NotElevatedError();
     const run = await this.applyChanges(changes, ui, 'undo', l10n.t('Undo my changes'), { skipSnapshot: true });
-    return { ...run, playbook: 'undo', snapshot: first };
+    return { ...run, playbook: 'undo', snapshot: ref, summary: `${fallback}${run.summary}` };
   }
 
   /** Confirm, snapshot before the first change, write, verify; stops at the first step that did not apply. */
@@ -275,10 +313,11 @@ export class DeviceEngine {
 
     const commands = pending.map(changeCommand);
     const writer = this.deps.writer?.() ?? backgroundWriter(this.deps.runner);
+    const unusual = unusualNotes(commands);
     const confirmed = await ui.confirm({
       title: l10n.t('{0} on {1}', title, device),
       commands,
-      detail: l10n.t('{0}\n\nRuns {1}; each change is read back and checked for tamper-protection event 5013.', pending.map(describeChange).join('\n'), writer.via === 'terminal' ? l10n.t('in the "Defender PowerShell" terminal') : l10n.t('in a background PowerShell')),
+      detail: l10n.t('{0}{1}\n\nRuns {2}; each change is read back and checked for tamper-protection event 5013.', unusual.length ? l10n.t('Look closely, the command contains:\n{0}\n\n', unusual.map((n) => `• ${n}`).join('\n')) : '', pending.map(describeChange).join('\n'), writer.via === 'terminal' ? l10n.t('in the "Defender PowerShell" terminal') : l10n.t('in a background PowerShell')),
     });
     if (!confirmed) throw new UserCancelledError();
 

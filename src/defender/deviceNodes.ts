@@ -1,4 +1,5 @@
 import type { HostSupport } from '../core/host';
+import { mdText } from '../core/markdown';
 import type { NodeVM } from '../core/treeModel';
 import { CommandIds } from '../constants';
 import { formatDuration } from './computerStatus';
@@ -19,7 +20,7 @@ export function thisDeviceNode(host: HostSupport, extra?: Partial<NodeVM>): Node
       id: THIS_DEVICE_ID,
       label: l10n.t('This device'),
       description: host.reason,
-      tooltip: l10n.t('**This device**: {0}\n\n{1}\n\nOpen a Windows device (locally or with Remote-SSH) to run Defender cmdlets.', host.summary, host.reason ?? ''),
+      tooltip: l10n.t('**This device**: {0}\n\n{1}\n\nOpen a Windows device (locally or with Remote-SSH) to run Defender cmdlets.', mdText(host.summary), mdText(host.reason)),
       icon: 'vm',
       tone: 'muted',
       contextValue: 'thisDevice unsupported',
@@ -30,7 +31,7 @@ export function thisDeviceNode(host: HostSupport, extra?: Partial<NodeVM>): Node
     id: THIS_DEVICE_ID,
     label: l10n.t('This device'),
     description: host.summary,
-    tooltip: l10n.t('**This device**: {0}', host.summary),
+    tooltip: l10n.t('**This device**: {0}', mdText(host.summary)),
     icon: 'vm',
     tone: 'info',
     contextValue: 'thisDevice windows',
@@ -92,7 +93,7 @@ export function thisDeviceStatusNode(view: DeviceView): NodeVM {
     case 'untrusted':
       return thisDeviceNode(view.host, {
         description: l10n.t('Restricted Mode: PowerShell does not run until you trust this workspace'),
-        tooltip: l10n.t('**This device**: {0}\n\nRestricted Mode: the extension runs no PowerShell in an untrusted workspace.', view.host.summary),
+        tooltip: l10n.t('**This device**: {0}\n\nRestricted Mode: the extension runs no PowerShell in an untrusted workspace.', mdText(view.host.summary)),
         tone: 'muted',
         icon: 'workspace-untrusted',
         contextValue: 'thisDevice untrusted',
@@ -103,7 +104,7 @@ export function thisDeviceStatusNode(view: DeviceView): NodeVM {
     case 'error':
       return thisDeviceNode(view.host, {
         description: view.message,
-        tooltip: l10n.t('**This device**: {0}\n\n{1}\n\nSelect to retry.', view.host.summary, view.message),
+        tooltip: l10n.t('**This device**: {0}\n\n{1}\n\nSelect to retry.', mdText(view.host.summary), mdText(view.message)),
         icon: 'error',
         tone: 'error',
         contextValue: `thisDevice error${view.code ? ` ${view.code}` : ''}`,
@@ -120,20 +121,20 @@ function okNode(host: HostSupport, device: DeviceStatus): NodeVM {
   const low = ts.active === true && ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS;
   const warnings = deviceWarnings(device);
   const tooltip = [
-    `**This device**: ${device.computerName} — ${host.summary}`,
+    `**This device**: ${mdText(device.computerName)} — ${mdText(host.summary)}`,
     '',
     `| | |`,
     `|---|---|`,
-    `| Troubleshooting mode | ${ts.active === true ? 'active' : ts.active === false ? 'not active' : 'unknown'}${ts.source ? ` (source ${ts.source})` : ''} |`,
+    `| Troubleshooting mode | ${ts.active === true ? 'active' : ts.active === false ? 'not active' : 'unknown'}${ts.source ? ` (source ${mdText(ts.source)})` : ''} |`,
     `| Time left | ${ts.timeLeftMs !== undefined ? formatDuration(ts.timeLeftMs) : '—'} |`,
     `| Started / ends | ${fmtTime(ts.startTime)} / ${fmtTime(ts.endTime)} |`,
-    `| Tamper protection | ${onOff(s.isTamperProtected)}${s.tamperProtectionSource ? ` (source ${s.tamperProtectionSource})` : ''} |`,
+    `| Tamper protection | ${onOff(s.isTamperProtected)}${s.tamperProtectionSource ? ` (source ${mdText(s.tamperProtectionSource)})` : ''} |`,
     `| Real-time protection | ${onOff(s.realTimeProtectionEnabled)} |`,
-    `| Running mode | ${s.amRunningMode ?? '—'} |`,
-    `| Platform / engine / signatures | ${s.amProductVersion ?? '—'} / ${s.amEngineVersion ?? '—'} / ${s.antivirusSignatureVersion ?? '—'} |`,
+    `| Running mode | ${mdText(s.amRunningMode ?? '—')} |`,
+    `| Platform / engine / signatures | ${mdText(s.amProductVersion ?? '—')} / ${mdText(s.amEngineVersion ?? '—')} / ${mdText(s.antivirusSignatureVersion ?? '—')} |`,
     `| Elevated | ${device.elevated ? 'yes' : 'no'} |`,
     '',
-    ...warnings.map((w) => `$(warning) ${w}`),
+    ...warnings.map((w) => `$(warning) ${mdText(w)}`),
     '',
     `_Read ${device.readAt.toLocaleTimeString()}_`,
   ].join('\n');
@@ -161,7 +162,7 @@ export function deviceDetailRows(device: DeviceStatus): NodeVM[] {
       description: ts.active === true ? (ts.timeLeftMs !== undefined ? l10n.t('active · {0} left', formatDuration(ts.timeLeftMs)) : l10n.t('active')) : ts.active === false ? l10n.t('not active') : l10n.t('not reported'),
       icon: 'debug-alt',
       tone: ts.active ? (ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS ? 'warning' : 'ok') : 'muted',
-      tooltip: Object.entries(ts.raw).map(([k, v]) => `${k}: ${v ?? '(empty)'}`).join('  \n'),
+      tooltip: Object.entries(ts.raw).map(([k, v]) => `${mdText(k)}: ${mdText(v ?? '(empty)')}`).join('  \n'),
     },
     { id: id('tsStart'), label: l10n.t('Started'), description: fmtTime(ts.startTime), icon: 'clock', tone: 'muted' },
     { id: id('tsEnd'), label: l10n.t('Ends'), description: fmtTime(ts.endTime), icon: 'clock', tone: 'muted' },
@@ -220,7 +221,13 @@ export function deviceDetailRows(device: DeviceStatus): NodeVM[] {
 export const SESSION_ROW_ID = 'session/this-device';
 
 /** The Sessions view's row for the local device: session state, times, warnings, and its snapshots. */
-export function deviceSessionNodes(device: DeviceStatus | undefined, snapshots: readonly SnapshotRef[], toFileUri: (file: string) => string): NodeVM[] {
+export function deviceSessionNodes(
+  device: DeviceStatus | undefined,
+  snapshots: readonly SnapshotRef[],
+  toFileUri: (file: string) => string,
+  /** More rows under the session (its events, performance reports, session report: issue #9). */
+  extras: readonly NodeVM[] = [],
+): NodeVM[] {
   if (!device && !snapshots.length) return [];
   const ts = device?.status.troubleshooting;
   if (!ts?.active && !snapshots.length) return [];
@@ -238,12 +245,12 @@ export function deviceSessionNodes(device: DeviceStatus | undefined, snapshots: 
       contextValue: 'deviceSession',
       collapsed: false,
       tooltip: [
-        `**${name}**: troubleshooting mode ${state}`,
+        `**${mdText(name)}**: troubleshooting mode ${mdText(state)}`,
         '',
         `Started: ${fmtTime(ts?.startTime)}  `,
         `Expires: ${fmtTime(ts?.endTime)}`,
         '',
-        ...warnings.map((w) => `$(warning) ${w}`),
+        ...warnings.map((w) => `$(warning) ${mdText(w)}`),
       ].join('\n'),
       children: () => [
         ...warnings.map((w, k) => ({ id: `${SESSION_ROW_ID}/warning/${k}`, label: w, icon: 'warning', tone: 'warning' as const, contextValue: 'message' })),
@@ -259,6 +266,7 @@ export function deviceSessionNodes(device: DeviceStatus | undefined, snapshots: 
           resourceUri: toFileUri(s.file),
           command: { command: CommandIds.snapshotOpen, title: l10n.t('Open Snapshot'), args: [{ file: s.file }] },
         })),
+        ...extras,
       ],
     },
   ];

@@ -3,7 +3,10 @@
  * Pure: the Devices view adapter (src/fleet/) turns these into tree items.
  */
 import type { Machine } from '../api/mde';
+import { mdText as esc } from '../core/markdown';
 import type { NodeTone, NodeVM } from '../core/treeModel';
+import { machineIdOfRow, tenantRowId } from './deviceGrouping';
+import type { DeviceTroubleshootingInfo } from './deviceTroubleshooting';
 import { l10n } from '../core/l10n';
 
 export const TENANT_GROUP_ID = 'devices/tenant';
@@ -47,12 +50,28 @@ function isWindows(m: Machine): boolean {
   return /^windows/i.test(m.osPlatform ?? '');
 }
 
-const esc = (s: unknown) => String(s ?? '').replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+/** The machine id behind a tenant device row id (rows of a device under several tag groups differ by suffix). */
+export function tenantMachineId(rowId: string | undefined): string | undefined {
+  return machineIdOfRow(rowId);
+}
 
-export function machineNode(m: Machine, now: Date): NodeVM {
+export interface MachineNodeOptions {
+  /** Row id; defaults to `device/tenant/<id>`. */
+  readonly rowId?: string;
+  /** What the session tracker knows (stage and time left). */
+  readonly troubleshooting?: DeviceTroubleshootingInfo;
+  /** Rows under the device (e.g. its prerequisites), when a feature supplies them. */
+  readonly children?: () => Promise<readonly NodeVM[]> | readonly NodeVM[];
+}
+
+export function machineNode(m: Machine, now: Date, options: MachineNodeOptions = {}): NodeVM {
   const name = m.computerDnsName || m.id;
   const seen = ago(m.lastSeen, now);
-  const description = [m.osPlatform, m.healthStatus, seen && `report ${seen}`].filter(Boolean).join(' · ');
+  const ts = options.troubleshooting && options.troubleshooting.stage !== 'none' ? options.troubleshooting : undefined;
+  const tags = (m.machineTags ?? []).filter(Boolean);
+  const description = [ts?.label, m.osPlatform, m.healthStatus, seen && `report ${seen}`, tags.length ? tags.map((t) => `#${t}`).join(' ') : '']
+    .filter(Boolean)
+    .join(' · ');
   const rows: [string, unknown][] = [
     ['Device id', m.id],
     ['OS', [m.osPlatform, m.version, m.osBuild].filter((x) => x != null && x !== '').join(' ')],
@@ -65,6 +84,8 @@ export function machineNode(m: Machine, now: Date): NodeVM {
     ['Last IP', m.lastIpAddress],
     ['Last full report', m.lastSeen],
     ['Tags', (m.machineTags ?? []).join(', ')],
+    ['Troubleshooting mode', ts?.label],
+    ['Session ends', ts?.endsAt?.toISOString()],
   ];
   const tooltip = [
     `**${esc(name)}**`,
@@ -77,22 +98,17 @@ export function machineNode(m: Machine, now: Date): NodeVM {
       ? 'Troubleshooting mode is turned on from the device page in the Defender portal (right-click › Open in Defender Portal).'
       : 'Troubleshooting mode for this platform is not covered by the device-side commands (they need Windows).',
   ].join('\n');
+  const inSession = ts && (ts.stage === 'active' || ts.stage === 'endingSoon');
   return {
-    id: `device/tenant/${m.id}`,
+    id: options.rowId ?? tenantRowId(m.id),
     label: name,
     description,
     tooltip,
-    icon: 'vm',
-    tone: healthTone(m.healthStatus),
-    contextValue: ['tenantDevice', isWindows(m) ? 'windows' : 'other'].join(' '),
+    icon: inSession ? 'debug-alt' : 'vm',
+    tone: ts?.stage === 'endingSoon' || ts?.stage === 'notActivated' ? 'warning' : healthTone(m.healthStatus),
+    contextValue: ['tenantDevice', isWindows(m) ? 'windows' : 'other', ...(ts ? [`ts-${ts.stage}`] : [])].join(' '),
+    ...(options.children ? { children: options.children, collapsed: true } : {}),
   };
-}
-
-export interface TenantListing {
-  readonly machines: readonly Machine[];
-  /** True when the list stopped at the configured maximum. */
-  readonly truncated: boolean;
-  readonly endpointHost: string;
 }
 
 /** The "Tenant devices" group, sorted by name; the machines load when the group is expanded. */
@@ -108,22 +124,7 @@ export function tenantGroupNode(children: () => Promise<readonly NodeVM[]>, desc
   };
 }
 
-export function tenantRows(listing: TenantListing, now: Date): NodeVM[] {
-  const rows = [...listing.machines]
-    .sort((a, b) => (a.computerDnsName ?? a.id).localeCompare(b.computerDnsName ?? b.id))
-    .map((m) => machineNode(m, now));
-  if (listing.truncated) {
-    rows.push({
-      id: `${TENANT_GROUP_ID}/truncated`,
-      label: l10n.t('Showing the first {0} devices', listing.machines.length),
-      description: l10n.t('raise defenderTroubleshooting.devices.maxCount to see more'),
-      icon: 'info',
-      tone: 'muted',
-      contextValue: 'message',
-    });
-  }
-  if (rows.length === 0) {
-    rows.push({ id: `${TENANT_GROUP_ID}/empty`, label: l10n.t('No devices visible to your account'), icon: 'info', tone: 'muted', contextValue: 'message' });
-  }
-  return rows;
+/** A message row under "Tenant devices" (loading, stopped, empty, filter in use). */
+export function tenantMessage(key: string, label: string, extra: Partial<NodeVM> = {}): NodeVM {
+  return { id: `${TENANT_GROUP_ID}/${key}`, label, icon: 'info', tone: 'muted', contextValue: 'message', ...extra };
 }

@@ -5,9 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { DefenderToolError } from '../core/errors';
 import { asrActionName, findAsrRule } from './asrRules';
 import type { Change } from './operations';
 import { asBoolean, asNumber, asrEntries, exclusions, sameText, THREE_STATE_NAMES, type ExclusionList, type Preferences } from './preferences';
+import { l10n } from '../core/l10n';
 
 export interface Snapshot {
   readonly version: 1;
@@ -102,11 +104,61 @@ export class SnapshotStore {
       .map((x) => ({ device, takenAt: x.takenAt, file: path.join(dir, x.name) }));
   }
 
+  /** Reads and validates one snapshot; a damaged file is a CorruptFileError that names it and says what is wrong. */
   async read(file: string): Promise<Snapshot> {
-    const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Snapshot;
-    if (parsed?.version !== 1 || typeof parsed.preferences !== 'object') throw new Error(`${file} is not a snapshot.`);
-    return parsed;
+    const text = await fs.readFile(file, 'utf8');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new CorruptFileError(file, `it is not complete JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
+    const problem = snapshotProblem(parsed);
+    if (problem) throw new CorruptFileError(file, problem);
+    return parsed as Snapshot;
   }
+
+  /**
+   * The first readable snapshot of `refs` (in the order given), and the damaged ones skipped on the way. Undo
+   * uses it to fall back from a damaged first snapshot to the next good one of the session.
+   */
+  async readFirstGood(refs: readonly SnapshotRef[]): Promise<{ ref: SnapshotRef; snapshot: Snapshot; damaged: CorruptFileError[] } | { damaged: CorruptFileError[] }> {
+    const damaged: CorruptFileError[] = [];
+    for (const ref of refs) {
+      try {
+        return { ref, snapshot: await this.read(ref.file), damaged };
+      } catch (err) {
+        if (!(err instanceof CorruptFileError)) throw err;
+        damaged.push(err);
+      }
+    }
+    return { damaged };
+  }
+}
+
+/** A file the extension wrote earlier that cannot be used as it is (truncated, edited, wrong shape). */
+export class CorruptFileError extends DefenderToolError {
+  readonly file: string;
+  readonly problem: string;
+  constructor(file: string, problem: string) {
+    super('corrupt-file', l10n.t('{0} is damaged: {1}.', file, problem));
+    this.file = file;
+    this.problem = problem;
+  }
+}
+
+/** What is wrong with a parsed snapshot, or undefined when it has the shape `Snapshot` promises. */
+export function snapshotProblem(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'it is not a JSON object';
+  const v = value as Record<string, unknown>;
+  if (v.version !== 1) return `its version is ${JSON.stringify(v.version)}, not 1`;
+  if (typeof v.device !== 'string') return '"device" is missing or not text';
+  if (typeof v.takenAt !== 'string' || Number.isNaN(Date.parse(v.takenAt))) return '"takenAt" is missing or not a time';
+  if (v.reason !== undefined && typeof v.reason !== 'string') return '"reason" is not text';
+  if (v.isTamperProtected !== undefined && typeof v.isTamperProtected !== 'boolean') return '"isTamperProtected" is not true or false';
+  const p = v.preferences;
+  if (!p || typeof p !== 'object' || Array.isArray(p)) return `"preferences" is ${p === null ? 'null' : Array.isArray(p) ? 'a list' : 'missing'}, not an object`;
+  return undefined;
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -19,6 +19,7 @@ import { currentHostFacts, type DevicesView } from '../views/devicesView';
 import type { SessionsView } from '../views/sessionsView';
 import { VsCodePrompter, type Prompter } from './prompter';
 import { DefenderTerminal } from './terminal';
+import { registerDiagnostics, type DiagnosticsApi } from './diagnostics';
 
 export interface DeviceFeatureDeps {
   readonly log: ILogger;
@@ -32,6 +33,8 @@ export interface DeviceFeatureApi {
   readonly terminal: DefenderTerminal;
   readonly auditFile: string;
   readonly snapshotsDir: string;
+  /** The event log, performance analyzer and session report (issue #9). */
+  readonly diagnostics: DiagnosticsApi;
   /** Replace to answer prompts programmatically (tests). */
   prompter: Prompter;
   view(): DeviceView;
@@ -142,7 +145,11 @@ export function registerDeviceFeature(context: vscode.ExtensionContext, deps: De
     if (view.kind === 'ok') view = { ...view, now: new Date() };
     return thisDeviceStatusNode(view);
   };
-  const sessionSource = deps.sessions.addSource(() => deviceSessionNodes(view.kind === 'ok' ? view.device : undefined, snapshots, (f) => vscode.Uri.file(f).toString()));
+  // Issue #9: the session's events, performance reports and session report, as rows under the session.
+  const diagnostics = registerDiagnostics(context, { log, engine, storage, snapshotsDir, redraw: () => redraw() });
+  const sessionSource = deps.sessions.addSource(() =>
+    deviceSessionNodes(view.kind === 'ok' ? view.device : undefined, snapshots, (f) => vscode.Uri.file(f).toString(), diagnostics.sessionNodes()),
+  );
 
   // Timer: defenderTroubleshooting.status.refreshSeconds (0 = off).
   let timer: NodeJS.Timeout | undefined;
@@ -279,6 +286,7 @@ export function registerDeviceFeature(context: vscode.ExtensionContext, deps: De
     terminal,
     auditFile,
     snapshotsDir,
+    diagnostics,
     get prompter() {
       return prompter;
     },

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import type { ILogger } from '../core/logger';
-import { computeView, toCsv, toJson, type Cell, type GridColumn, type SortSpec } from '../webview-ui/results/model';
+import { bundleUri, exportRows, newNonce, panelOptions, type ExportResult } from '../infra/webviewPanel';
+import type { Cell, GridColumn, SortSpec } from '../webview-ui/toolkit/model';
 import {
   CHUNK_ROWS,
   isWebviewMessage,
@@ -14,7 +14,7 @@ import {
   type PersistedState,
   type RunInfo,
   type WebviewMessage,
-} from '../webview-ui/results/protocol';
+} from '../webview-ui/toolkit/protocol';
 import { renderResultsHtml } from '../webview-ui/results/html';
 
 type PanelState =
@@ -39,11 +39,7 @@ export interface PanelHandlers {
   openQuery(panel: ResultsPanel): unknown;
 }
 
-export interface ExportResult {
-  readonly uri: vscode.Uri;
-  readonly rows: number;
-  readonly format: 'csv' | 'json';
-}
+export type { ExportResult };
 
 /**
  * One results panel per .kql document. The host keeps the rows (the webview is only a view, so it can be
@@ -69,10 +65,7 @@ export class ResultsPanel extends Disposable {
     super();
     if (restored?.run) this.state = { kind: 'unavailable', run: restored.run };
     if (restored) this.viewState = { sort: restored.sort, filter: restored.filter ?? '' };
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
-    };
+    panel.webview.options = panelOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'kql.svg');
     panel.webview.html = this.html();
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
@@ -220,39 +213,31 @@ export class ResultsPanel extends Disposable {
   async exportTo(format: 'csv' | 'json', target?: vscode.Uri): Promise<ExportResult | undefined> {
     if (this.state.kind !== 'result') throw new Error('There are no results to export in this panel.');
     const { columns, rows } = this.state;
-    const indices = computeView(columns, rows, this.viewState);
-    let uri = target;
-    if (!uri) {
-      const doc = vscode.Uri.parse(this.documentUri);
-      const base = path.posix.basename(doc.path).replace(/\.[^.]+$/, '') || 'results';
-      const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
-      const name = `${base}-results-${stamp}.${format}`;
-      const folder = doc.scheme === 'untitled' ? vscode.workspace.workspaceFolders?.[0]?.uri : vscode.Uri.joinPath(doc, '..');
-      uri = await vscode.window.showSaveDialog({
-        defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
-        filters: format === 'csv' ? { 'CSV (comma-separated)': ['csv'] } : { JSON: ['json'] },
-        title: vscode.l10n.t('Export {0} rows as {1}', indices.length.toLocaleString('en-US'), format.toUpperCase()),
-      });
-      if (!uri) return undefined;
-    }
-    const text = format === 'csv' ? toCsv(columns, rows, indices) : toJson(columns, rows, indices);
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
-    this.log.info(`[hunting] exported ${indices.length} rows as ${format} to ${uri.toString(true)}`);
-    this.status(`Exported ${indices.length.toLocaleString('en-US')} rows`);
-    if (!target) {
-      void vscode.window
-        .showInformationMessage(vscode.l10n.t('Exported {0} rows to {1}.', indices.length.toLocaleString('en-US'), path.posix.basename(uri.path)), vscode.l10n.t('Open File'))
-        .then((choice) => (choice ? vscode.commands.executeCommand('vscode.open', uri) : undefined));
-    }
-    return { uri, rows: indices.length, format };
+    const doc = vscode.Uri.parse(this.documentUri);
+    const base = path.posix.basename(doc.path).replace(/\.[^.]+$/, '') || 'results';
+    const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
+    return exportRows(
+      {
+        format,
+        columns,
+        rows,
+        view: this.viewState,
+        baseName: `${base}-results-${stamp}`,
+        folder: doc.scheme === 'untitled' ? vscode.workspace.workspaceFolders?.[0]?.uri : vscode.Uri.joinPath(doc, '..'),
+        target,
+        log: this.log,
+        logTag: 'hunting',
+      },
+      (text) => this.status(text),
+    );
   }
 
   private html(): string {
     const webview = this.panel.webview;
     return renderResultsHtml({
       cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'results.js')).toString(),
-      nonce: randomBytes(16).toString('base64'),
+      scriptUri: bundleUri(webview, this.extensionUri, 'results.js'),
+      nonce: newNonce(),
     });
   }
 }
@@ -300,7 +285,7 @@ export class ResultsPanels extends Disposable {
       RESULTS_VIEW_TYPE,
       vscode.l10n.t('Results'),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')] },
+      panelOptions(this.extensionUri),
     );
     return this.adopt(panel, documentUri);
   }

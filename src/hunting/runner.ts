@@ -10,7 +10,7 @@ import { SettingIds } from '../constants';
 import { DefenderToolError, isCancellation, UserCancelledError, WorkspaceNotTrustedError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import type { AuthService } from '../infra/auth';
-import { blockAt, isCommentOnly, splitBlocks } from '../kql/blocks';
+import { blockAt, isCommentOnly, selectionIsQuery, splitBlocks } from '../kql/blocks';
 import { columnsFromSchema, rowsFromResults, type GridColumn, type Row } from '../webview-ui/results/model';
 import type { ErrorInfo, RunInfo } from '../webview-ui/results/protocol';
 import type { HuntingDiagnostics } from './diagnostics';
@@ -43,6 +43,8 @@ export interface RunnerDeps {
   readonly diagnostics: HuntingDiagnostics;
   readonly sessions?: HuntingSessionsSource;
   readonly memento: vscode.Memento;
+  /** Workspace Trust; `vscode.workspace.isTrusted` unless a test says otherwise. */
+  readonly isTrusted?: () => boolean;
 }
 
 const LAST_TIMESPAN_KEY = 'defenderTroubleshooting.hunting.lastTimespan';
@@ -62,7 +64,8 @@ export class HuntingRunner {
    * query block at the cursor). A third argument `{ timespan }` skips the picker (for automation and tests).
    */
   async runCommand(uriArg?: vscode.Uri | string, lineArg?: number, options?: { timespan?: string }): Promise<RunOutcome> {
-    if (!vscode.workspace.isTrusted) throw new WorkspaceNotTrustedError(vscode.l10n.t('Running a hunting query'));
+    // Early, so an untrusted workspace is not asked for a timespan first; run() checks again where it sends.
+    if (!this.trusted()) throw new WorkspaceNotTrustedError(vscode.l10n.t('Running a hunting query'));
     const { document, query, origin } = await this.pickQuery(uriArg, lineArg);
     const timespan = options?.timespan ?? (await this.pickTimespan(document.uri.toString()));
     const invalid = validateTimespan(timespan);
@@ -80,6 +83,10 @@ export class HuntingRunner {
       return this.runCommand(vscode.Uri.parse(panel.run.documentUri), panel.run.line, { timespan: panel.run.timespan });
     }
     return undefined;
+  }
+
+  private trusted(): boolean {
+    return this.deps.isTrusted ? this.deps.isTrusted() : vscode.workspace.isTrusted;
   }
 
   async showQuery(panel: ResultsPanel): Promise<void> {
@@ -111,8 +118,13 @@ export class HuntingRunner {
       throw new DefenderToolError('no-query', vscode.l10n.t('Open a .kql file and put the cursor in a query to run it.'));
     }
     if (lineArg === undefined && editor && !editor.selection.isEmpty) {
+      // A selection is the query only when it covers a whole line; a selected word or snippet placeholder is not.
+      const start = document.offsetAt(editor.selection.start);
+      const end = document.offsetAt(editor.selection.end);
       const text = document.getText(editor.selection);
-      if (text.trim()) return { document, query: text, origin: { line: editor.selection.start.line, character: editor.selection.start.character } };
+      if (text.trim() && selectionIsQuery(document.getText(), start, end)) {
+        return { document, query: text, origin: { line: editor.selection.start.line, character: editor.selection.start.character } };
+      }
     }
     const text = document.getText();
     const offset =
@@ -171,7 +183,12 @@ export class HuntingRunner {
     return value;
   }
 
-  private client(): { client: GraphHuntingClient; endpoint: string } {
+  /**
+   * The Graph client for one run. Every run (the command, the panel's Run again, the history's Run again) gets its
+   * client here, so this is where Restricted Mode is enforced: no query and no token leave an untrusted workspace.
+   */
+  private client(): { client: GraphHuntingClient; endpoint: string; scopes: string[] } {
+    if (!this.trusted()) throw new WorkspaceNotTrustedError(vscode.l10n.t('Running a hunting query'));
     const endpoint = normalizeEndpoint(cfg().get<string>(SettingIds.graphEndpoint), DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
     const scopes = [graphHuntingScope(endpoint)];
     const rest = new RestClient({
@@ -181,7 +198,7 @@ export class HuntingRunner {
       // First token: interactive (running a query is a user action). After a 401: look the session up again, silently.
       getToken: async ({ refresh }) => this.deps.auth.getToken(!refresh, scopes),
     });
-    return { client: new GraphHuntingClient(rest), endpoint };
+    return { client: new GraphHuntingClient(rest), endpoint, scopes };
   }
 
   /** Runs one request end to end. Never throws for service errors: they go to the panel and the editor. */
@@ -203,7 +220,10 @@ export class HuntingRunner {
       startedAt,
     };
     // Settings problems (a bad endpoint) surface before anything opens.
-    const { client, endpoint } = this.client();
+    const { client, endpoint, scopes } = this.client();
+    // Sign in before anything opens or is recorded: a cancelled sign-in ends silently, without a trace in the
+    // panel or the history (the command's error path treats UserCancelledError as silent).
+    if (!(await this.deps.auth.getToken(true, scopes))) throw new AuthRequiredError();
     const panel = this.deps.panels.forDocument(request.documentUri);
     panel.showRunning(run);
     const lineCount = request.query.split(/\r\n|\r|\n/).length;

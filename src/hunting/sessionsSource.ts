@@ -6,7 +6,9 @@ import type { SessionsView } from '../views/sessionsView';
 import type { GridColumn, Row } from '../webview-ui/results/model';
 import { extractTroubleshootEvents, fromStored, mergeEvents, sessionRows, type StoredEvent } from './model/sessionsFeed';
 
-const KEY = 'defenderTroubleshooting.hunting.troubleshootEvents';
+/** globalState key of the troubleshooting-mode events seen in hunting results (shared with the session tracker). */
+export const TROUBLESHOOT_EVENTS_KEY = 'defenderTroubleshooting.hunting.troubleshootEvents';
+const KEY = TROUBLESHOOT_EVENTS_KEY;
 const MAX_TIMER_MS = 60_000;
 
 /**
@@ -22,7 +24,8 @@ export class HuntingSessionsSource extends Disposable {
     private readonly log: ILogger,
   ) {
     super();
-    this.register(view.addSource(() => sessionRows(this.stored, new Date())));
+    // When the session tracker (src/sessions) owns the view's rows, this source only stores and signals.
+    this.register(view.addSource(() => (view.lifecycleOwnsRows ? [] : sessionRows(this.stored, new Date()))));
     this.register({ dispose: () => clearTimeout(this.timer) });
     this.schedule();
   }
@@ -38,6 +41,7 @@ export class HuntingSessionsSource extends Disposable {
     if (!events || events.length === 0) return 0;
     await this.memento.update(KEY, mergeEvents(this.stored, events, new Date()));
     this.log.info(`[hunting] ${events.length} troubleshooting-mode event(s) fed the Sessions view`);
+    this.view.eventsChanged();
     this.view.refresh();
     this.schedule();
     return events.length;

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { ContextKeys, NS } from '../constants';
-import { UserCancelledError } from '../core/errors';
+import { isSignInDeclined, UserCancelledError } from '../core/errors';
 import { Disposable } from '../core/lifecycle';
 import type { ILogger } from '../core/logger';
 import { setContext } from './contexts';
 import { huntingScopeForSetting } from '../api/endpoints';
+import { SAMPLE_TOKEN } from '../core/sample';
+import { currentSampleState, leaveSample } from './sample';
 
 
 /** The setting that picks the authentication provider: 'microsoft', or 'microsoft-sovereign-cloud' for national clouds. */
@@ -42,7 +44,7 @@ export class AuthService extends Disposable {
     );
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${NS}.${AUTH_PROVIDER_SETTING}`) || e.affectsConfiguration(`${NS}.graph.endpoint`)) void this.refreshSilently();
+        if (['auth.provider', 'graph.endpoint', 'mde.endpoint', 'sample.enabled'].some((k) => e.affectsConfiguration(`${NS}.${k}`))) void this.refreshSilently();
       }),
     );
   }
@@ -72,6 +74,10 @@ export class AuthService extends Disposable {
   }
 
   async refreshSilently(): Promise<void> {
+    if (currentSampleState().active) {
+      this.setSignedIn(true);
+      return;
+    }
     try {
       const session = await vscode.authentication.getSession(this.providerId, this.scopes(), { silent: true });
       this.setSignedIn(!!session);
@@ -83,6 +89,17 @@ export class AuthService extends Disposable {
 
   /** Interactive sign-in: only ever called from a user action. */
   async signIn(): Promise<vscode.AuthenticationSession> {
+    if (currentSampleState().active) {
+      const leave = vscode.l10n.t('Leave Sample and Sign In');
+      const choice = await vscode.window.showInformationMessage(
+        vscode.l10n.t('You are using the sample tenant. Signing in to your tenant leaves the sample (its settings are removed).'),
+        { modal: true },
+        leave,
+      );
+      if (choice !== leave) throw new UserCancelledError();
+      await leaveSample();
+      this.log.info('[auth] left the sample tenant to sign in');
+    }
     let session: vscode.AuthenticationSession | undefined;
     try {
       const detail = 'Sign in to run advanced hunting queries and list your tenant\'s devices.';
@@ -93,8 +110,7 @@ export class AuthService extends Disposable {
       );
       this.rejected = false;
     } catch (err) {
-      if (err instanceof Error && /cancel|did not consent/i.test(err.message)) throw new UserCancelledError();
-      throw err;
+      throw declinedAsCancel(err);
     }
     if (!session) throw new UserCancelledError();
     this.setSignedIn(true);
@@ -104,10 +120,20 @@ export class AuthService extends Disposable {
 
   /** A bearer token for the given scopes; silent first, interactive only if `interactive`. */
   async getToken(interactive: boolean, base?: readonly string[]): Promise<string | undefined> {
+    // The sample's endpoints are on this machine (core/sample.ts), so its placeholder token cannot leave it.
+    if (currentSampleState().active) {
+      this.setSignedIn(true);
+      return SAMPLE_TOKEN;
+    }
     const scopes = this.scopes(base);
-    const session = interactive
-      ? await vscode.authentication.getSession(this.providerId, scopes, { createIfNone: true })
-      : await vscode.authentication.getSession(this.providerId, scopes, { silent: true });
+    let session: vscode.AuthenticationSession | undefined;
+    try {
+      session = interactive
+        ? await vscode.authentication.getSession(this.providerId, scopes, { createIfNone: true })
+        : await vscode.authentication.getSession(this.providerId, scopes, { silent: true });
+    } catch (err) {
+      throw declinedAsCancel(err);
+    }
     this.setSignedIn(!!session);
     return session?.accessToken;
   }
@@ -118,6 +144,11 @@ export class AuthService extends Disposable {
     void setContext(ContextKeys.signedIn, value);
     this.changed.fire();
   }
+}
+
+/** The one mapping of a declined sign-in to the silent cancellation path (no toast, nothing in a panel). */
+function declinedAsCancel(err: unknown): unknown {
+  return isSignInDeclined(err) ? new UserCancelledError(vscode.l10n.t('Sign-in was cancelled.')) : err;
 }
 
 /** Masks an account name the way Azure's `screen()` does: keep the shape, hide the person. */

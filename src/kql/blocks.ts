@@ -154,3 +154,25 @@ export function blocksInRange(blocks: readonly QueryBlock[], start: number, end:
 export function isCommentOnly(block: QueryBlock): boolean {
   return block.text.split(/\r\n|\r|\n/).every((l) => isBlank(l) || /^\s*\/\//.test(l));
 }
+
+/**
+ * Whether the selected text [start, end) is a query to run: it must cover at least one whole line (from the
+ * line's first to its last non-blank character). Less than that (a word, a snippet's selected placeholder, part
+ * of a line) is not a query; the run command then runs the block at the cursor.
+ */
+export function selectionIsQuery(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  let lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  while (lineStart < end) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd);
+    const first = line.search(/\S/);
+    if (first >= 0) {
+      const last = line.trimEnd().length;
+      if (start <= lineStart + first && end >= lineStart + last) return true;
+    }
+    lineStart = lineEnd + 1;
+  }
+  return false;
+}

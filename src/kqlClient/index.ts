@@ -4,6 +4,7 @@
  * refreshed schema to it. Kusto itself is never loaded in the extension host.
  */
 import * as vscode from 'vscode';
+import { keepUntitledKql } from './untitledLanguage';
 import { DefenderApiError } from '../api/errors';
 import { CommandIds, NS, SettingIds } from '../constants';
 import { DefenderToolError, WorkspaceNotTrustedError } from '../core/errors';
@@ -185,6 +186,7 @@ export function registerKqlLanguage(context: vscode.ExtensionContext, deps: KqlL
   const feature = new KqlLanguageFeature(context, deps);
   context.subscriptions.push(
     feature,
+    keepUntitledKql(context.workspaceState, deps.log),
     registerCommand(CommandIds.kqlRefreshSchema, () => feature.refreshSchema(), deps.log),
     registerCommand(CommandIds.kqlRestartServer, () => feature.restart(), deps.log),
   );

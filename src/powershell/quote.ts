@@ -10,12 +10,14 @@
 import { DefenderToolError } from '../core/errors';
 import { l10n } from '../core/l10n';
 
-/** What the value is: names and paths are stricter (no control characters at all). */
+/** What the value is (names the value in error messages). No kind may carry control characters. */
 export type QuoteKind = 'text' | 'name' | 'path';
 
 const SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/g;
+// C0 (tab and line breaks included), DEL, C1 (NEL, the 8-bit CSI U+009B…), and the Unicode line and paragraph
+// separators: typed into a terminal they end the line, interrupt (U+0003), or start an escape sequence.
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0001-\u001F\u007F]/;
+const CONTROL_CHARS = /[\u0001-\u001F\u007F-\u009F\u2028\u2029]/;
 
 export class InvalidPowerShellValueError extends DefenderToolError {
   constructor(message: string) {
@@ -25,9 +27,10 @@ export class InvalidPowerShellValueError extends DefenderToolError {
 
 /**
  * Returns `value` as a single-quoted PowerShell literal, e.g. `it's` → `'it''s'`.
- * Rejects NUL always (Node refuses it in argv and Win32 truncates at it, so what Defender stores could differ
- * from what was shown); rejects other control characters for names and paths (illegal in Win32 file names,
- * and a newline would break a command typed into a terminal).
+ * Rejects NUL (Node refuses it in argv and Win32 truncates at it, so what Defender stores could differ from what
+ * was shown) and every other control character, whatever the kind: commands are also typed into the "Defender
+ * PowerShell" terminal, where `\u0003` interrupts, `\u001b[2K` erases the line and a newline runs what came
+ * before, while the confirmation dialog would not show them. Windows paths and names cannot contain them anyway.
  */
 export function quotePs(value: string, kind: QuoteKind = 'text'): string {
   if (typeof value !== 'string') {
@@ -36,14 +39,11 @@ export function quotePs(value: string, kind: QuoteKind = 'text'): string {
   if (value.includes('\0')) {
     throw new InvalidPowerShellValueError(l10n.t('The value contains a NUL character, which PowerShell and Windows cannot pass on safely.'));
   }
-  if (kind !== 'text') {
-    const bad = CONTROL_CHARS.exec(value);
-    if (bad) {
-      const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-      throw new InvalidPowerShellValueError(
-        l10n.t('The {0} contains a control character (U+{1}); {2} cannot contain one.', kind, code, kind === 'path' ? l10n.t('Windows paths') : 'names'),
-      );
-    }
+  const bad = CONTROL_CHARS.exec(value);
+  if (bad) {
+    const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    const what = kind === 'path' ? 'Windows paths cannot contain one' : kind === 'name' ? 'names cannot contain one' : 'it would act on the terminal instead of being text';
+    throw new InvalidPowerShellValueError(l10n.t('The {0} contains a control character (U+{1}); {2}.', kind === 'text' ? 'value' : kind, code, what));
   }
   return `'${value.replace(SINGLE_QUOTES, (q) => q + q)}'`;
 }

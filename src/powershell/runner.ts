@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { DefenderToolError } from '../core/errors';
+import { DefenderToolError, UserCancelledError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import {
   DefenderUnavailableError,
@@ -20,6 +20,8 @@ import { l10n } from '../core/l10n';
 
 export interface RunOptions {
   readonly timeoutMs?: number;
+  /** Aborting kills the PowerShell process tree (and what it started, e.g. a recording) and rejects with UserCancelledError. */
+  readonly signal?: AbortSignal;
 }
 
 /** What the device engine needs from PowerShell: run a body, get its `data` back (or a typed error). */
@@ -119,8 +121,9 @@ export class ProcessPowerShellRunner implements PowerShellRunner {
     const choice = this.options.executable();
     if (choice.kind === 'unsupported') throw choice.error;
     const timeoutMs = runOptions.timeoutMs ?? this.options.defaultTimeoutMs ?? 60_000;
+    if (runOptions.signal?.aborted) throw new UserCancelledError();
     const started = Date.now();
-    const { stdout, stderr, exitCode } = await this.spawnOnce(choice.executable, wrapScript(body), timeoutMs);
+    const { stdout, stderr, exitCode } = await this.spawnOnce(choice.executable, wrapScript(body), timeoutMs, runOptions.signal);
     this.options.log.debug(
       `[powershell] exit ${exitCode} after ${Date.now() - started} ms${stderr.trim() ? `; stderr: ${stderr.trim().slice(0, 500)}` : ''}`,
     );
@@ -129,7 +132,7 @@ export class ProcessPowerShellRunner implements PowerShellRunner {
     return doc.data as T;
   }
 
-  private spawnOnce(executable: string, script: string, timeoutMs: number) {
+  private spawnOnce(executable: string, script: string, timeoutMs: number, signal?: AbortSignal) {
     const platform = this.options.platform ?? process.platform;
     return new Promise<{ stdout: string; stderr: string; exitCode: number | null }>((resolve, reject) => {
       let child: ChildProcess;
@@ -153,8 +156,14 @@ export class ProcessPowerShellRunner implements PowerShellRunner {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         fn();
       };
+      const onAbort = () => {
+        killTree(child, platform);
+        finish(() => reject(new UserCancelledError()));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       const timer = setTimeout(() => {
         killTree(child, platform);
         finish(() => reject(new PowerShellTimeoutError(Math.round(timeoutMs / 1000))));

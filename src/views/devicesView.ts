@@ -22,7 +22,8 @@ export class DevicesView extends RowSourceView {
   thisDeviceRow: () => Promise<NodeVM> | NodeVM = () => thisDeviceNode(assessHost(currentHostFacts()));
 
   constructor(log: ILogger) {
-    super(ViewIds.devices, CommandIds.devicesRefresh, log);
+    // Several tenant devices can be selected (e.g. "Turn On Troubleshooting Mode…" for a group).
+    super(ViewIds.devices, CommandIds.devicesRefresh, log, { canSelectMany: true });
   }
 
   protected async roots(): Promise<NodeVM[]> {

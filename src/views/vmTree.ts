@@ -23,7 +23,11 @@ export function toTreeItem(vm: NodeVM): vscode.TreeItem {
   item.id = vm.id;
   item.description = vm.description;
   if (vm.tooltip) {
+    // The tooltip is built by pure view-models, with untrusted text escaped by mdText/mdCode (core/markdown).
+    // Never trusted (no command links) and no HTML.
     const md = new vscode.MarkdownString(vm.tooltip);
+    md.isTrusted = false;
+    md.supportHtml = false;
     md.supportThemeIcons = true;
     item.tooltip = md;
   }
@@ -94,11 +98,11 @@ export abstract class RowSourceView extends Disposable {
   readonly treeView: vscode.TreeView<NodeVM>;
   private readonly sources: RowSource[] = [];
 
-  constructor(viewId: string, refreshCommand: string, log: ILogger) {
+  constructor(viewId: string, refreshCommand: string, log: ILogger, options: { canSelectMany?: boolean } = {}) {
     super();
     this.provider = this.register(new VmTreeProvider(() => this.roots(), log, refreshCommand));
     this.treeView = this.register(
-      vscode.window.createTreeView(viewId, { treeDataProvider: this.provider, showCollapseAll: true }),
+      vscode.window.createTreeView(viewId, { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: options.canSelectMany }),
     );
   }
 

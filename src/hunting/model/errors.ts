@@ -48,6 +48,13 @@ const TIMEOUT = /exceeded the (?:allowed )?time(?:out| limit)|timeout period|tim
 const QUOTA = /processing resources|allocated resources|cpu|quota|run queries again/i;
 const ROWS = /row(?:s)? limit|100,?000 rows|number of records/i;
 
+/** Service messages longer than this are cut before any pattern runs on them (real ones are a few lines). */
+export const MAX_PARSED_MESSAGE = 4000;
+
+function bounded(text: string): string {
+  return text.length > MAX_PARSED_MESSAGE ? text.slice(0, MAX_PARSED_MESSAGE) : text;
+}
+
 export function formatBytes(bytes: number): string {
   return `${Math.round(bytes / (1024 * 1024))} MB`;
 }
@@ -129,7 +136,9 @@ export function classifyHuntingError(err: unknown, query: string, now: number): 
   if (!(err instanceof DefenderApiError)) {
     return { kind: 'service', title: l10n.t('Query failed'), message: describeError(err) };
   }
-  const serviceMessage = err.details?.messages.join(' ') || err.message;
+  // Service text is outside input: the patterns below only ever see a bounded prefix of it.
+  const messages = (err.details?.messages ?? []).map(bounded);
+  const serviceMessage = bounded(messages.join(' ') || err.message);
   const base = { requestId: err.requestId };
 
   if (err.status === 429) {
@@ -184,7 +193,7 @@ export function classifyHuntingError(err: unknown, query: string, now: number): 
         kind: 'syntax',
         title: l10n.t('Syntax error'),
         // The service's position is relative to the query; the editor position replaces it.
-        message: (err.details?.messages.find((m) => PARSED_AT.test(m)) ?? err.message).replace(/\s+on line \[\d+,\d+\]/, ''),
+        message: (messages.find((m) => PARSED_AT.test(m)) ?? bounded(err.message)).replace(/(?<!\s)\s+on line \[\d+,\d+\]/, ''),
         position,
       };
     }

@@ -3,6 +3,7 @@
  * reads their rows as AntivirusTroubleshootModeEvent events, keeps a bounded event history across runs,
  * and turns sessions into tree rows.
  */
+import { mdCode, mdText } from '../../core/markdown';
 import type { NodeVM } from '../../core/treeModel';
 import { formatDuration } from '../../defender/computerStatus';
 import {
@@ -241,14 +242,14 @@ export function sessionNode(s: TroubleshootingSession, now: Date): NodeVM {
         ? 'from TroubleshootingStateRemainingMinutes'
         : 'assumed: start + 4 hours';
   const lines = [
-    `**${shortName(s)}**: ${describeStatus(st)}`,
+    `**${mdText(shortName(s))}**: ${mdText(describeStatus(st))}`,
     '',
-    s.deviceId ? `Device id: \`${s.deviceId}\`` : undefined,
+    s.deviceId ? `Device id: ${mdCode(s.deviceId)}` : undefined,
     s.requestedAt ? `Requested: ${when(s.requestedAt)}` : undefined,
     s.start ? `Started: ${when(s.start)}` : 'Not seen active yet (activation can take up to 15 minutes).',
     s.expiry ? `Expires: ${when(s.expiry)} (${expiryNote})` : undefined,
     s.endedAt ? `Ended: ${when(s.endedAt)}` : undefined,
-    s.lastReason ? `Last event: ${s.lastReason}${s.lastEventAt ? ` at ${when(s.lastEventAt)}` : ''}` : undefined,
+    s.lastReason ? `Last event: ${mdText(s.lastReason)}${s.lastEventAt ? ` at ${when(s.lastEventAt)}` : ''}` : undefined,
     '',
     'From advanced hunting (DeviceEvents, AntivirusTroubleshootModeEvent). A session cannot be ended early; it ends on its own.',
   ].filter((l): l is string => l !== undefined);

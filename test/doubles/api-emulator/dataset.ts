@@ -50,7 +50,9 @@ const DAY = 24 * HOUR;
 
 export class Dataset {
   readonly anchor: number;
-  readonly devices: FakeDevice[];
+  devices: FakeDevice[];
+  /** Position of each device (machine entities carry index-derived fields; indexOf would be O(n) per device). */
+  private indexById = new Map<string, number>();
   private readonly tables = new Map<string, Table>();
   private readonly random: () => number;
   private readonly processEventCount: number;
@@ -59,9 +61,36 @@ export class Dataset {
     this.anchor = options.anchor ?? Date.now();
     this.random = mulberry32(options.seed ?? 20240827);
     this.processEventCount = options.processEvents ?? 120_000;
-    this.devices = makeDevices(Math.max(6, options.machines ?? 40), this.random);
+    this.devices = makeDevices(Math.min(40, Math.max(6, options.machines ?? 40)), this.random);
+    if ((options.machines ?? 40) > 40) this.devices.push(...bulkDevices(40, options.machines!));
+    this.reindex();
     this.tables.set('DeviceEvents', this.deviceEvents());
     this.tables.set('DeviceInfo', this.deviceInfo());
+  }
+
+  /**
+   * Sets the tenant's size for large-tenant tests (`POST /__admin/devices {count}`, `--machines N`): the first 40
+   * devices (the named fixtures and their events) stay, the others are generated deterministically from their
+   * index, so device N is the same in every run. Shrinking below 6 is refused (the fixtures stay).
+   */
+  resizeDevices(count: number): void {
+    const n = Math.max(6, Math.floor(count));
+    if (n <= this.devices.length) this.devices = this.devices.slice(0, n);
+    else this.devices = this.devices.concat(bulkDevices(this.devices.length, n));
+    this.reindex();
+  }
+
+  indexOf(device: FakeDevice): number {
+    return this.indexById.get(device.id) ?? -1;
+  }
+
+  byId(id: string): FakeDevice | undefined {
+    const i = this.indexById.get(id);
+    return i === undefined ? undefined : this.devices[i];
+  }
+
+  private reindex(): void {
+    this.indexById = new Map(this.devices.map((d, i) => [d.id, i]));
   }
 
   /** A table's rows, or undefined when the emulator has no data for it. Built lazily for the big table. */
@@ -257,6 +286,45 @@ function makeDevices(count: number, random: () => number): FakeDevice[] {
     });
   }
   return devices;
+}
+
+const BULK_PLATFORMS: [string, number, string][] = [
+  ['Windows11', 22631, '23H2'],
+  ['Windows11', 26100, '24H2'],
+  ['Windows10', 19045, '22H2'],
+  ['WindowsServer2022', 20348, '21H2'],
+  ['WindowsServer2019', 17763, '1809'],
+  ['Linux', 0, '22.04'],
+  ['macOS', 0, '14.5'],
+];
+const BULK_GROUPS = ['Workstations', 'Servers', 'Finance', 'Engineering', 'Kiosks', ''];
+const BULK_TAGS: string[][] = [[], [], ['pilot'], ['vip', 'pilot'], ['kiosk'], []];
+
+/** Devices from..to-1 for large tenants, each a pure function of its index (no shared PRNG state). */
+function bulkDevices(from: number, to: number): FakeDevice[] {
+  const health = ['Active', 'Active', 'Active', 'Inactive', 'ImpairedCommunication', 'NoSensorData'];
+  const risk = ['None', 'Informational', 'Low', 'Medium', 'High'];
+  const out: FakeDevice[] = new Array(Math.max(0, to - from));
+  for (let i = from; i < to; i++) {
+    const rnd = mulberry32(0x5eed + i);
+    let id = '';
+    for (let k = 0; k < 5; k++) id += Math.floor(rnd() * 0x100000000).toString(16).padStart(8, '0');
+    const [os, build, version] = BULK_PLATFORMS[i % BULK_PLATFORMS.length]!;
+    out[i - from] = {
+      id,
+      name: `dev-${String(i + 1).padStart(6, '0')}.contoso.local`,
+      osPlatform: os,
+      osBuild: build,
+      version,
+      healthStatus: health[i % health.length]!,
+      riskScore: risk[i % risk.length]!,
+      exposureLevel: ['Low', 'Medium', 'High'][i % 3]!,
+      ip: `10.${Math.floor(i / 65536) % 256}.${Math.floor(i / 256) % 256}.${i % 256}`,
+      rbacGroupName: BULK_GROUPS[i % BULK_GROUPS.length]!,
+      tags: BULK_TAGS[i % BULK_TAGS.length]!,
+    };
+  }
+  return out;
 }
 
 /** Small deterministic PRNG (public-domain mulberry32). */

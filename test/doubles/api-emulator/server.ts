@@ -19,12 +19,18 @@
  *   POST   /__admin/reset     budgets, faults and the request log
  *   GET    /__admin/requests  what was asked (method, path, query, status, whether a Bearer token came)
  *   GET    /__admin/health
+ *   POST   /__admin/clock     {"set":"<ISO>"} | {"advanceMs":N} | {"advanceMinutes":N} | {"reset":true}; GET reads it
+ *   POST   /__admin/troubleshooting  script a device's session (troubleshooting.ts); DELETE forgets them
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Dataset, type DatasetOptions, type FakeDevice } from './dataset';
+import { ControllableClock } from './clock';
+import { FleetRoutes } from './fleetRoutes';
 import { graphTypeName, KqlError, runQuery, toJsonValue, type Table, type Value } from './kql';
+import { TABLE_COLUMNS } from './schema';
+import { parseScript, scriptedRows, type TroubleshootingScript } from './troubleshooting';
 
 export interface EmulatorClock {
   now(): number;
@@ -41,6 +47,8 @@ export interface EmulatorConfig {
   maxResultBytes: number;
   /** Whether machine pages carry @odata.nextLink (false exercises the client's $skip fallback). */
   nextLink: boolean;
+  /** Pause between 16 KB chunks of a package download (progress and cancel are observable). */
+  downloadChunkDelayMs: number;
   /** Column descriptor keys: Microsoft's samples show both `name/type` and `Name/Type`. */
   schemaKeyCase: 'lower' | 'upper';
   /** If set, only this bearer token is accepted. */
@@ -56,6 +64,7 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   maxRows: 100_000,
   maxResultBytes: 124 * 1024 * 1024,
   nextLink: true,
+  downloadChunkDelayMs: 5,
   schemaKeyCase: 'lower',
 };
 
@@ -100,6 +109,12 @@ export interface RunningEmulator {
   readonly dataset: Dataset;
   readonly config: EmulatorConfig;
   readonly requests: RequestRecord[];
+  /** The controllable clock (POST /__admin/clock). */
+  readonly clock: ControllableClock;
+  /** Scripted troubleshooting sessions (POST /__admin/troubleshooting). */
+  readonly scripts: TroubleshootingScript[];
+  /** Machine actions, packages and detection rules (fleetRoutes.ts). */
+  readonly fleet: FleetRoutes;
   addFaults(faults: Fault[]): void;
   reset(): void;
   close(): Promise<void>;
@@ -108,12 +123,14 @@ export interface RunningEmulator {
 const HOUR = 3_600_000;
 
 export async function startApiEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = new ControllableClock(options.clock ?? { now: () => Date.now() });
+  const scripts: TroubleshootingScript[] = [];
   const config: EmulatorConfig = { ...DEFAULT_CONFIG };
   for (const key of Object.keys(DEFAULT_CONFIG).concat('requiredToken') as (keyof EmulatorConfig)[]) {
     if (options[key] !== undefined) (config as unknown as Record<string, unknown>)[key] = options[key];
   }
   const dataset = new Dataset({ anchor: clock.now(), ...options.dataset });
+  const fleet = new FleetRoutes(dataset, () => clock.now(), () => baseUrl());
   const requests: RequestRecord[] = [];
   let faults: Fault[] = [];
   const calls: Record<'hunting' | 'machines', number[]> = { hunting: [], machines: [] };
@@ -134,6 +151,27 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
 
     if (path.startsWith('/__admin/')) return admin(method, path, body, res);
+    const fleetKind = FleetRoutes.kind(method, path);
+    if (fleetKind === 'download') {
+      // A SAS-style URL: no bearer token, the signature in the query is the credential.
+      const fault = takeFault(path);
+      const zip = fault ? undefined : fleet.download(url);
+      requests.push({ at: clock.now(), method, path, query: '?sig=<redacted>', bearer: false, status: fault ? 503 : zip ? 200 : 403 });
+      if (fault) return send(res, 503, { error: 'ServerBusy' });
+      if (!zip) return send(res, 403, { error: 'AuthenticationFailed: signature mismatch.' });
+      res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': String(zip.length) });
+      // Sent in chunks with small pauses, so a download shows progress and can be cancelled in tests.
+      let at = 0;
+      const pump = () => {
+        if (res.destroyed) return;
+        const chunk = zip.subarray(at, at + 16 * 1024);
+        at += chunk.length;
+        if (at >= zip.length) return void res.end(chunk);
+        res.write(chunk);
+        setTimeout(pump, config.downloadChunkDelayMs);
+      };
+      return pump();
+    }
 
     const auth = req.headers.authorization ?? '';
     const bearerMatch = /^Bearer\s+(\S+)$/i.exec(auth);
@@ -163,13 +201,14 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       log(`${method} ${path}${url.search} → ${status}`);
-      send(res, status, payload, { ...headers, ...(isHunting || status >= 400 ? { 'request-id': randomUUID() } : {}) }, isHunting);
+      // Date: the emulator's clock (clock.ts), as a service's own clock would be.
+      send(res, status, payload, { Date: new Date(clock.now()).toUTCString(), ...headers, ...(isHunting || status >= 400 ? { 'request-id': randomUUID() } : {}) }, isHunting);
     };
     const isMachines = /^\/api(\/v1\.0)?\/machines(\/[^/]+)?$/i.test(path);
-    if (!isHunting && !isMachines) {
+    if (!isHunting && !isMachines && !fleetKind) {
       return reply(404, mdeError('ResourceNotFound', `No route for ${method} ${path} in the API emulator.`));
     }
-    const errorShape = isHunting ? graphError : mdeError;
+    const errorShape = isHunting || fleetKind === 'rules' ? graphError : mdeError;
 
     // 1. A bearer token must be present (its value is never logged).
     if (!bearerMatch || (config.requiredToken !== undefined && bearerMatch[1] !== config.requiredToken)) {
@@ -222,15 +261,16 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
       }
     }
 
-    // 3. Call budgets.
+    // 3. Call budgets (machine actions share the machines budget; GetPackageUri has its own, in fleetRoutes.ts).
     const family = isHunting ? 'hunting' : 'machines';
-    const wait = throttle(family);
+    const wait = fleetKind === 'rules' || fleetKind === 'packageUri' ? undefined : throttle(family);
     if (wait !== undefined) {
       return reply(429, errorShape('TooManyRequests', `Rate limit is exceeded. Try again in ${wait} seconds.`), {
         'Retry-After': String(wait),
       });
     }
 
+    if (fleetKind) return fleet.handle(fleetKind, method, url, body, reply, mdeError, graphError);
     if (isHunting) {
       if (method !== 'POST') return reply(405, graphError('BadRequest', 'runHuntingQuery is a POST action.'));
       return hunting(body, kql, timespan, reply);
@@ -254,7 +294,7 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
     try {
       result = runQuery(kql, {
         now: clock.now(),
-        table: (name) => narrow(dataset.table(name), window),
+        table: (name) => narrow(withScripted(name, dataset.table(name)), window),
       });
     } catch (err) {
       if (err instanceof KqlError) return reply(400, graphError('BadRequest', err.message));
@@ -286,10 +326,22 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
     return reply(200, payload);
   }
 
+  /** DeviceEvents plus the rows scripted sessions have produced by the clock's now. */
+  function withScripted(name: string, table: Table | undefined): Table | undefined {
+    if (name !== 'DeviceEvents' || !table || scripts.length === 0) return table;
+    const names = (TABLE_COLUMNS.DeviceEvents ?? []).map(([n]) => n);
+    const extra = scriptedRows(scripts, clock.now()).map((r) => {
+      const full: Record<string, Value> = {};
+      for (const n of names) full[n] = r[n] ?? null;
+      return full;
+    });
+    return { columns: table.columns, rows: [...table.rows, ...extra] };
+  }
+
   function machines(url: URL, reply: (s: number, p: unknown) => void): void {
     const byId = /\/machines\/([^/]+)$/i.exec(url.pathname);
     if (byId) {
-      const dev = dataset.devices.find((d) => d.id === decodeURIComponent(byId[1]!));
+      const dev = dataset.byId(decodeURIComponent(byId[1]!));
       if (!dev) return reply(404, mdeError('NotFound', `Machine ${byId[1]} was not found.`));
       return reply(200, { '@odata.context': `${baseUrl()}/api/$metadata#Machines/$entity`, ...machineEntity(dev, dataset) });
     }
@@ -301,15 +353,15 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
       return reply(400, mdeError('InvalidInput', '$top must be an integer between 1 and 10000.'));
     }
     if (!Number.isInteger(skip) || skip < 0) return reply(400, mdeError('InvalidInput', '$skip must be a non-negative integer.'));
-    let list = dataset.devices.map((d) => machineEntity(d, dataset));
     const filter = url.searchParams.get('$filter');
+    let list: FakeDevice[] = dataset.devices;
     if (filter) {
       const pred = parseODataFilter(filter);
       if (!pred) return reply(400, mdeError('ODataError', `The emulator cannot read the $filter "${filter}".`));
-      list = list.filter(pred);
+      list = list.filter((d) => pred(machineEntity(d, dataset)));
     }
     if (list.length === 0) return reply(404, mdeError('ResourceNotFound', 'No recent machines were found.'));
-    const page = list.slice(skip, skip + top);
+    const page = list.slice(skip, skip + top).map((d) => machineEntity(d, dataset));
     const body: Record<string, unknown> = { '@odata.context': `${baseUrl()}/api/$metadata#Machines`, value: page };
     if (config.nextLink && skip + top < list.length) {
       const next = new URL(url.pathname, baseUrl());
@@ -364,6 +416,39 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
       api.addFaults(list as Fault[]);
       return send(res, 200, { faults });
     }
+    if (path === '/__admin/actions' && method === 'POST') {
+      const b = json();
+      const error = b ? fleet.setTimeline(b) : 'Body must be JSON.';
+      if (error) return send(res, 400, { error });
+      return send(res, 200, { timeline: fleet.timeline, actions: fleet.actions.length });
+    }
+    if (path === '/__admin/devices' && method === 'POST') {
+      const b = json();
+      const count = b && Number(b.count);
+      if (!count || !Number.isInteger(count) || count < 6 || count > 1_000_000) {
+        return send(res, 400, { error: 'Body must be {"count": N} with 6 ≤ N ≤ 1,000,000.' });
+      }
+      dataset.resizeDevices(count);
+      return send(res, 200, { count: dataset.devices.length });
+    }
+    if (path === '/__admin/clock' && method === 'GET') return send(res, 200, { now: new Date(clock.now()).toISOString(), offsetMs: clock.offset });
+    if (path === '/__admin/clock' && method === 'POST') {
+      const b = json();
+      const error = b ? clock.apply(b) : 'Body must be JSON.';
+      if (error) return send(res, 400, { error });
+      return send(res, 200, { now: new Date(clock.now()).toISOString(), offsetMs: clock.offset });
+    }
+    if (path === '/__admin/troubleshooting' && method === 'DELETE') {
+      scripts.length = 0;
+      return send(res, 200, { scripts });
+    }
+    if (path === '/__admin/troubleshooting' && method === 'POST') {
+      const b = json();
+      const script = b ? parseScript(b, dataset.devices, clock.now()) : 'Body must be JSON.';
+      if (typeof script === 'string') return send(res, 400, { error: script });
+      scripts.push(script);
+      return send(res, 200, { script: { ...script, requestedAt: new Date(script.requestedAt).toISOString() }, scripts: scripts.length });
+    }
     if (path === '/__admin/reset' && method === 'POST') {
       api.reset();
       return send(res, 200, { ok: true });
@@ -392,6 +477,9 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
     dataset,
     config,
     requests,
+    clock,
+    scripts,
+    fleet,
     addFaults(list) {
       for (const f of list) {
         if (!f || typeof f.kind !== 'string') continue;
@@ -403,6 +491,9 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
       calls.hunting = [];
       calls.machines = [];
       requests.length = 0;
+      scripts.length = 0;
+      clock.reset();
+      fleet.reset();
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -513,7 +604,7 @@ function narrow(table: Table | undefined, window: { start: number; end: number }
 // ---------------------------------------------------------------- machines
 
 function machineEntity(d: FakeDevice, dataset: Dataset): Record<string, unknown> {
-  const i = dataset.devices.indexOf(d);
+  const i = dataset.indexOf(d);
   const anchor = dataset.anchor;
   return {
     id: d.id,
@@ -544,19 +635,113 @@ function machineEntity(d: FakeDevice, dataset: Dataset): Record<string, unknown>
   };
 }
 
-/** `field eq 'value'`, `field ne 'value'`, joined by `and`. Enough for the product's own filters. */
-function parseODataFilter(filter: string): ((m: Record<string, unknown>) => boolean) | undefined {
-  const clauses = filter.split(/\s+and\s+/i);
-  const preds: ((m: Record<string, unknown>) => boolean)[] = [];
-  for (const c of clauses) {
-    const m = /^\s*(\w+)\s+(eq|ne)\s+'([^']*)'\s*$/i.exec(c);
+/**
+ * The $filter forms the product sends: `field eq|ne|gt|ge|lt|le literal` ('text' with '' inside, a bare date
+ * such as 2026-11-01Z, a number), `contains|startswith|endswith(field,'text')` (on machineTags: any tag),
+ * `not`, `and`, `or`, parentheses. Text compares case-insensitively. Anything else → undefined (a 400).
+ */
+type Pred = (m: Record<string, unknown>) => boolean;
+function parseODataFilter(filter: string): Pred | undefined {
+  const re = /\s*(?:(\()|(\))|(,)|'((?:[^']|'')*)'|(\d{4}-\d{2}-\d{2}(?:T[\d:.]+)?(?:Z|[+-]\d{2}:\d{2}))|(-?\d+(?:\.\d+)?)|([A-Za-z_]\w*))/y;
+  type Tok = { k: '(' | ')' | ',' | 'str' | 'date' | 'num' | 'id'; v: string };
+  const toks: Tok[] = [];
+  let pos = 0;
+  while (pos < filter.length) {
+    if (/^\s*$/.test(filter.slice(pos))) break;
+    re.lastIndex = pos;
+    const m = re.exec(filter);
     if (!m) return undefined;
-    const [, field, op, value] = m as unknown as [string, string, string, string];
-    preds.push((x) => {
-      const v = x[field];
-      const eq = Array.isArray(v) ? v.includes(value) : String(v ?? '').toLowerCase() === value.toLowerCase();
-      return op.toLowerCase() === 'eq' ? eq : !eq;
-    });
+    pos = re.lastIndex;
+    if (m[1]) toks.push({ k: '(', v: '(' });
+    else if (m[2]) toks.push({ k: ')', v: ')' });
+    else if (m[3]) toks.push({ k: ',', v: ',' });
+    else if (m[4] !== undefined) toks.push({ k: 'str', v: m[4].replace(/''/g, "'") });
+    else if (m[5]) toks.push({ k: 'date', v: m[5] });
+    else if (m[6]) toks.push({ k: 'num', v: m[6] });
+    else toks.push({ k: 'id', v: m[7]! });
   }
-  return (x) => preds.every((p) => p(x));
+  let p = 0;
+  const word = (w: string) => toks[p]?.k === 'id' && toks[p]!.v.toLowerCase() === w;
+  const lower = (v: unknown) => String(v ?? '').toLowerCase();
+  const cmp = (a: unknown, op: string, lit: Tok): boolean => {
+    let x: number | string;
+    let y: number | string;
+    if (lit.k === 'date') {
+      x = Date.parse(String(a ?? ''));
+      y = Date.parse(lit.v.length === 11 ? `${lit.v.slice(0, 10)}T00:00:00Z` : lit.v);
+    } else if (lit.k === 'num') {
+      x = Number(a);
+      y = Number(lit.v);
+    } else {
+      x = lower(a);
+      y = lower(lit.v);
+    }
+    switch (op) {
+      case 'eq': return x === y;
+      case 'ne': return x !== y;
+      case 'gt': return x > y;
+      case 'ge': return x >= y;
+      case 'lt': return x < y;
+      case 'le': return x <= y;
+      default: return false;
+    }
+  };
+  const term = (): Pred | undefined => {
+    if (word('not')) {
+      p++;
+      const t = term();
+      return t && ((m) => !t(m));
+    }
+    if (toks[p]?.k === '(') {
+      p++;
+      const e = expr();
+      if (!e || toks[p]?.k !== ')') return undefined;
+      p++;
+      return e;
+    }
+    const id = toks[p];
+    if (id?.k !== 'id') return undefined;
+    p++;
+    const fn = id.v.toLowerCase();
+    if (['contains', 'startswith', 'endswith'].includes(fn) && toks[p]?.k === '(') {
+      const field = toks[p + 1];
+      const lit = toks[p + 3];
+      if (field?.k !== 'id' || toks[p + 2]?.k !== ',' || lit?.k !== 'str' || toks[p + 4]?.k !== ')') return undefined;
+      p += 5;
+      const test = (v: unknown) => {
+        const s = lower(v);
+        const needle = lower(lit.v);
+        return fn === 'contains' ? s.includes(needle) : fn === 'startswith' ? s.startsWith(needle) : s.endsWith(needle);
+      };
+      return (m) => {
+        const v = m[field.v];
+        return Array.isArray(v) ? v.some(test) : test(v);
+      };
+    }
+    const op = toks[p];
+    const lit = toks[p + 1];
+    if (op?.k !== 'id' || !['eq', 'ne', 'gt', 'ge', 'lt', 'le'].includes(op.v.toLowerCase())) return undefined;
+    if (!lit || !['str', 'date', 'num'].includes(lit.k)) return undefined;
+    p += 2;
+    const o = op.v.toLowerCase();
+    return (m) => {
+      const v = m[id.v];
+      if (Array.isArray(v)) return o === 'ne' ? !v.some((x) => cmp(x, 'eq', lit)) : v.some((x) => cmp(x, o, lit));
+      return cmp(v, o, lit);
+    };
+  };
+  const expr = (): Pred | undefined => {
+    let left = term();
+    while (left && (word('and') || word('or'))) {
+      const joiner = toks[p]!.v.toLowerCase();
+      p++;
+      const right = term();
+      if (!right) return undefined;
+      const l = left;
+      left = joiner === 'and' ? (m) => l(m) && right(m) : (m) => l(m) || right(m);
+    }
+    return left;
+  };
+  const out = expr();
+  return out && p === toks.length ? out : undefined;
 }

@@ -6,8 +6,9 @@ import { MemoryLogger } from '../../../src/core/logger';
 import { AuditLog } from '../../../src/defender/audit';
 import { DeviceEngine, type ConfirmRequest, type EngineUi, type WriteExecutor } from '../../../src/defender/deviceEngine';
 import { TamperProtectionOnError, TroubleshootingInactiveError } from '../../../src/defender/playbooks';
-import { SnapshotStore } from '../../../src/defender/snapshots';
+import { CorruptFileError, SnapshotStore } from '../../../src/defender/snapshots';
 import { DefenderUnavailableError, NotElevatedError } from '../../../src/powershell/errors';
+import { InvalidPowerShellValueError } from '../../../src/powershell/quote';
 import { ProcessPowerShellRunner } from '../../../src/powershell/runner';
 import {
   activeSession, expiredSession, readState, runsOf, STANDIN_PATH, tempStandin, updateState, type StandinState,
@@ -133,6 +134,22 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
     assert.ok(!runsOf(stateFile).some((r) => /Start-Process|calc\b(?!\))/.test(r.script) && !r.script.includes("''")));
   });
 
+  it('high CPU: rejects control characters in any exclusion before asking, and shows unusual characters in the confirmation (issue #10, item 7)', async () => {
+    for (const exclusions of [{ extensions: ['.db\u0003'] }, { processes: ['calc.exe\u001b[2K'] }, { extensions: ['.a\tb'] }]) {
+      const { engine, ui, confirmations, stateFile } = makeEngine({ troubleshooting: activeSession() });
+      const err = await engine.runPlaybook('highCpu', { exclusions }, ui).catch((e: unknown) => e);
+      assert.ok(err instanceof InvalidPowerShellValueError, `${JSON.stringify(exclusions)}: ${String(err)}`);
+      assert.match(err.message, /control character \(U\+00(03|1B|09)\)/);
+      assert.equal(confirmations.length, 0, 'nothing was shown for confirmation');
+      assert.ok(!runsOf(stateFile).some((r) => r.script.includes('Add-MpPreference')));
+    }
+    const { engine, ui, confirmations } = makeEngine({ troubleshooting: activeSession() });
+    ui.answer = false;
+    await engine.runPlaybook('highCpu', { exclusions: { extensions: ['\u2013dbx'] } }, ui).catch(() => undefined);
+    assert.match(confirmations[0]!.detail, /^Look closely, the command contains:\n• U\+2013 EN DASH \(PowerShell reads it as -\) in '⟨U\+2013⟩dbx'/);
+    assert.ok(confirmations[0]!.commands.some((c) => c.includes("'\u2013dbx'")), 'the command line itself stays exact');
+  });
+
   it('reports "already set" without asking again', async () => {
     const { engine, ui, confirmations } = makeEngine({ troubleshooting: activeSession() });
     await engine.runPlaybook('networkProtection', {}, ui);
@@ -158,6 +175,37 @@ describe('DeviceEngine with the PowerShell stand-in', function () {
     assert.deepEqual(s.preferences!.AttackSurfaceReductionRules_Ids, ['d4f940ab-401b-4efc-aadc-ad5f3c50688a', '3b576869-a4ec-4529-8536-b80a7769e899', '9e6c4e1f-7d60-472f-ba1a-a39ef669e4b2']);
     const again = await engine.undo(ui);
     assert.match(again.summary, /Nothing to undo/);
+  });
+
+  it('undo names a damaged first snapshot and falls back to the next good one (issue #10, item 8)', async () => {
+    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession() });
+    await engine.runPlaybook('unableToInstall', {}, ui);
+    const [first] = await engine.snapshots();
+    await engine.takeSnapshot('second');
+    await engine.runPlaybook('puaBlocked', {}, ui);
+    const original = fs.readFileSync(first!.file, 'utf8');
+    for (const damage of [original.replace(/"preferences": \{[\s\S]*\n {2}\}/, '"preferences": null'), original.slice(0, original.length / 2)]) {
+      fs.writeFileSync(first!.file, damage);
+      const undo = await engine.undo(ui);
+      assert.ok(undo.summary.includes(`${first!.file} is damaged`), undo.summary);
+      assert.match(undo.summary, /Used the snapshot of/);
+      assert.notEqual(undo.snapshot!.file, first!.file);
+    }
+    // The second snapshot was taken after "unable to install": undo went back to it (PUA restored), not further.
+    const p = readState(stateFile).preferences!;
+    assert.equal(p.PUAProtection, 1);
+    assert.equal(p.DisableRealtimeMonitoring, true);
+  });
+
+  it('undo with no readable snapshot says which file is damaged', async () => {
+    const { engine, ui } = makeEngine({ troubleshooting: activeSession() });
+    await engine.runPlaybook('networkProtection', {}, ui);
+    const [first] = await engine.snapshots();
+    fs.writeFileSync(first!.file, '{"version": 1, "device": "x", "takenAt": "2026-01-01T00:00:00Z", "preferences": null}');
+    const err = await engine.undo(ui).catch((e: unknown) => e);
+    assert.ok(err instanceof CorruptFileError, String(err));
+    assert.equal(err.file, first!.file);
+    assert.match(err.message, /"preferences" is null/);
   });
 
   it('cancelling the confirmation changes nothing', async () => {

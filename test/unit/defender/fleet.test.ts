@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import type { Machine } from '../../../src/api/mde';
-import { ago, devicePortalUrl, machineNode, tenantRows } from '../../../src/defender/fleet';
+import { ago, devicePortalUrl, machineNode, tenantMachineId } from '../../../src/defender/fleet';
 
 const now = new Date('2026-11-22T12:00:00Z');
 const machine = (over: Partial<Machine> = {}): Machine => ({
@@ -45,10 +45,12 @@ describe('fleet rows (unit)', () => {
     assert.ok(!(row.tooltip ?? '').includes('[x](command:evil)'));
   });
 
-  it('sorts by name and says when the list was cut', () => {
-    const rows = tenantRows({ machines: [machine({ id: 'b', computerDnsName: 'zeta' }), machine({ id: 'a', computerDnsName: 'alpha' })], truncated: true, endpointHost: 'x' }, now);
-    assert.deepStrictEqual(rows.map((r) => r.label), ['alpha', 'zeta', 'Showing the first 2 devices']);
-    assert.strictEqual(tenantRows({ machines: [], truncated: false, endpointHost: 'x' }, now)[0].label, 'No devices visible to your account');
+  it('gives each row an id that maps back to the machine id', () => {
+    const row = machineNode(machine(), now);
+    assert.strictEqual(row.id, 'device/tenant/1e5bc9d7e413ddd7902c2932e418702b84d0cc07');
+    assert.strictEqual(tenantMachineId(row.id), '1e5bc9d7e413ddd7902c2932e418702b84d0cc07');
+    assert.strictEqual(row.children, undefined);
+    assert.ok(machineNode(machine(), now, { children: () => [] }).children);
   });
 
   it('formats ages', () => {

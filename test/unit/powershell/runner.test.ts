@@ -86,6 +86,27 @@ describe('PowerShell runner', function () {
     assert.ok(!isRunning(childPid), 'the grandchild is gone too');
   });
 
+  it('cancels through RunOptions.signal: kills the whole process tree and rejects as a cancellation', async () => {
+    const pidFile = path.join(tmp, 'child-abort.pid');
+    const exe = fakeExe(tmp, `
+      const { spawn } = require('child_process');
+      const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));
+      setInterval(() => {}, 1000);`);
+    const controller = new AbortController();
+    const started = Date.now();
+    const run = runnerFor(exe, process.env, 60_000).run('x', { signal: controller.signal });
+    while (!fs.existsSync(pidFile) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    await assert.rejects(run, (e: unknown) => (e as { code?: string }).code === 'cancelled');
+    assert.ok(Date.now() - started < 30_000);
+    const childPid = Number(fs.readFileSync(pidFile, 'utf8'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!isRunning(childPid), 'the grandchild is gone too');
+    // Already aborted: nothing starts.
+    await assert.rejects(runnerFor(exe, process.env, 60_000).run('x', { signal: AbortSignal.abort() }), (e: unknown) => (e as { code?: string }).code === 'cancelled');
+  });
+
   it('maps failure documents to typed errors', () => {
     assert.ok(classifyFailure({ ok: false, message: "The term 'Get-MpComputerStatus' is not recognized", errorId: 'CommandNotFoundException', platform: 'Unix' }) instanceof NotWindowsError);
     assert.ok(classifyFailure({ ok: false, message: "You don't have enough permissions", errorId: 'HRESULT 0x80070005,Set-MpPreference', category: 'PermissionDenied', platform: 'Win32NT' }) instanceof NotElevatedError);

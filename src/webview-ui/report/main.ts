@@ -1,0 +1,193 @@
+/**
+ * The performance report (runs in the webview; bundled with Chart.js to dist/webview/report.js as an iife). Each
+ * table gets a horizontal bar chart of total scan time (Chart.js draws on a canvas; it needs no eval and no
+ * injected style, so the toolkit's strict CSP holds) and a sortable table whose rows offer "Add as Exclusion…".
+ */
+import type { ReportExclusionTarget, ReportHostMessage, ReportRow, ReportTableData, ReportWebviewMessage } from './protocol';
+
+// chart.js is an ES module; esbuild inlines this import into the iife bundle (no separate chunk, no eval).
+type ChartModule = typeof import('chart.js', { with: { 'resolution-mode': 'import' } });
+type Chart = InstanceType<ChartModule['Chart']>;
+let ChartClass: ChartModule['Chart'] | undefined;
+const chartReady = import('chart.js').then((m) => {
+  m.Chart.register(m.BarController, m.BarElement, m.CategoryScale, m.LinearScale, m.Tooltip);
+  ChartClass = m.Chart;
+});
+
+interface VsCodeApi {
+  postMessage(message: ReportWebviewMessage): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+const vscode = acquireVsCodeApi();
+
+const app = document.getElementById('app')!;
+const charts: Chart[] = [];
+const resultCells = new Map<string, HTMLElement[]>();
+
+function css(name: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+function ms(v: number | undefined): string {
+  if (v === undefined) return '';
+  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 4 : 2)} ms`;
+}
+
+function shortLabel(text: string): string {
+  return text.length > 48 ? `…${text.slice(-47)}` : text;
+}
+
+function targetKey(t: ReportExclusionTarget): string {
+  return `${t.list}\u0000${t.value.toLowerCase()}`;
+}
+
+type Column = { name: string; value: (r: ReportRow) => string | number | undefined; numeric?: boolean; format?: (r: ReportRow) => string };
+
+function columnsFor(t: ReportTableData): Column[] {
+  const cols: Column[] = t.parentColumns.map((name, i) => ({ name, value: (r: ReportRow) => r.parents[i] ?? '' }));
+  cols.push({ name: t.keyColumn, value: (r) => r.key });
+  if (!t.scanTable) cols.push({ name: 'Scans', value: (r) => r.count, numeric: true, format: (r) => String(r.count ?? '') });
+  cols.push({ name: t.scanTable ? 'Duration' : 'Total time', value: (r) => r.totalMs, numeric: true, format: (r) => ms(r.totalMs) });
+  if (!t.scanTable) {
+    cols.push({ name: 'Average', value: (r) => r.averageMs, numeric: true, format: (r) => ms(r.averageMs) });
+    cols.push({ name: 'Max', value: (r) => r.maxMs, numeric: true, format: (r) => ms(r.maxMs) });
+  } else {
+    cols.push({ name: 'Scan', value: (r) => r.detail ?? '' });
+  }
+  return cols;
+}
+
+function drawChart(canvas: HTMLCanvasElement, t: ReportTableData): Chart {
+  const top = [...t.rows].sort((a, b) => b.totalMs - a.totalMs).slice(0, 10);
+  const label = (r: ReportRow) => shortLabel([...r.parents, r.key].filter(Boolean).join(' › '));
+  return new ChartClass!(canvas, {
+    type: 'bar',
+    data: {
+      labels: top.map(label),
+      datasets: [{ label: 'Scan time (ms)', data: top.map((r) => Number(r.totalMs.toFixed(4))), backgroundColor: css('--vscode-charts-blue', '#3794ff'), borderWidth: 0 }],
+    },
+    options: {
+      indexAxis: 'y',
+      animation: false,
+      maintainAspectRatio: false,
+      responsive: true,
+      scales: {
+        x: { title: { display: true, text: 'ms', color: css('--vscode-descriptionForeground', '#999') }, ticks: { color: css('--vscode-foreground', '#ccc') }, grid: { color: css('--vscode-editorGroup-border', '#444') } },
+        y: { ticks: { color: css('--vscode-foreground', '#ccc') }, grid: { display: false } },
+      },
+      plugins: { tooltip: { callbacks: { label: (ctx) => ms(Number(ctx.parsed.x)) } } },
+    },
+  });
+}
+
+function renderTable(section: HTMLElement, t: ReportTableData): void {
+  const cols = columnsFor(t);
+  const table = document.createElement('table');
+  table.dataset.table = t.id;
+  const head = table.createTHead().insertRow();
+  const body = table.createTBody();
+  let sort: { col: number; dir: 1 | -1 } = { col: cols.findIndex((c) => c.name === 'Total time' || c.name === 'Duration'), dir: -1 };
+
+  const fill = () => {
+    body.textContent = '';
+    const rows = [...t.rows].sort((a, b) => {
+      const va = cols[sort.col]!.value(a);
+      const vb = cols[sort.col]!.value(b);
+      if (typeof va === 'number' && typeof vb === 'number') return (va - vb) * sort.dir;
+      return String(va ?? '').localeCompare(String(vb ?? '')) * sort.dir;
+    });
+    for (const r of rows) {
+      const tr = body.insertRow();
+      for (const c of cols) {
+        const td = tr.insertCell();
+        const text = c.format ? c.format(r) : String(c.value(r) ?? '');
+        td.textContent = text;
+        td.title = text;
+        if (c.numeric) td.className = 'num';
+      }
+      const action = tr.insertCell();
+      if (r.exclusion) {
+        const target = r.exclusion;
+        const button = document.createElement('button');
+        button.textContent = 'Add as Exclusion…';
+        button.title = `Add ${target.value} to the ${target.list} exclusions (asks first, then verifies)`;
+        button.addEventListener('click', () => vscode.postMessage({ type: 'addExclusion', target }));
+        const result = document.createElement('span');
+        result.className = 'result';
+        action.append(button, result);
+        const key = targetKey(target);
+        resultCells.set(key, [...(resultCells.get(key) ?? []), result]);
+      }
+    }
+    head.querySelectorAll('th').forEach((th, i) => th.setAttribute('aria-sort', i === sort.col ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'));
+  };
+  cols.forEach((c, i) => {
+    const th = document.createElement('th');
+    th.textContent = c.name;
+    th.title = `Sort by ${c.name}`;
+    th.addEventListener('click', () => {
+      sort = sort.col === i ? { col: i, dir: sort.dir === 1 ? -1 : 1 } : { col: i, dir: c.numeric ? -1 : 1 };
+      fill();
+    });
+    head.appendChild(th);
+  });
+  head.appendChild(document.createElement('th'));
+  fill();
+  section.appendChild(table);
+}
+
+function render(msg: Extract<ReportHostMessage, { type: 'report' }>): void {
+  for (const c of charts.splice(0)) c.destroy();
+  resultCells.clear();
+  app.textContent = '';
+  const header = document.createElement('header');
+  const h1 = document.createElement('h1');
+  h1.textContent = `Defender performance report: ${msg.info.device}`;
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  meta.textContent = `Recorded ${new Date(msg.info.recordedAt).toLocaleString()} for ${msg.info.seconds} s${msg.info.hasPaths ? '' : ' · this module has no TopPaths'}`;
+  header.append(h1, meta);
+  for (const n of msg.info.notices) {
+    const p = document.createElement('div');
+    p.className = 'notice info';
+    p.textContent = n;
+    header.appendChild(p);
+  }
+  app.appendChild(header);
+  if (!msg.tables.length) {
+    const p = document.createElement('p');
+    p.textContent = 'The recording has no scans.';
+    app.appendChild(p);
+  }
+  for (const t of msg.tables) {
+    const section = document.createElement('section');
+    section.className = 'table';
+    section.id = `table-${t.id}`;
+    const h2 = document.createElement('h2');
+    h2.textContent = t.title;
+    const chartBox = document.createElement('div');
+    chartBox.className = 'chart';
+    const canvas = document.createElement('canvas');
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', `${t.title}: scan time by ${t.keyColumn.toLowerCase()}`);
+    chartBox.appendChild(canvas);
+    section.append(h2, chartBox);
+    app.appendChild(section);
+    charts.push(drawChart(canvas, t));
+    renderTable(section, t);
+  }
+  vscode.postMessage({ type: 'rendered', charts: charts.length, tables: msg.tables.length });
+}
+
+window.addEventListener('message', (event: MessageEvent<ReportHostMessage>) => {
+  const msg = event.data;
+  if (msg.type === 'report') void chartReady.then(() => render(msg));
+  else if (msg.type === 'exclusionResult') {
+    for (const el of resultCells.get(targetKey(msg.target)) ?? []) {
+      el.textContent = msg.outcome;
+      el.className = `result ${msg.ok ? 'ok' : 'bad'}`;
+    }
+  }
+});
+
+vscode.postMessage({ type: 'ready' });
