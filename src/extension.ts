@@ -3,6 +3,7 @@ import { CommandIds, DEFAULT_PORTAL_URL, DOCS_URL, NS } from './constants';
 import { assessHost } from './core/host';
 import { AuthService } from './infra/auth';
 import { registerCommand } from './infra/commandRunner';
+import { installL10n } from './infra/l10n';
 import { ChannelLogger } from './infra/logger';
 import { leaveSample, SampleTenant } from './infra/sample';
 import { currentHostFacts, DevicesView } from './views/devicesView';
@@ -32,6 +33,8 @@ export interface ExtensionApi {
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
+  // First: pure modules' l10n.t (src/core/l10n.ts) translates with the bundle VS Code loaded from now on.
+  context.subscriptions.push(installL10n());
   const log = new ChannelLogger();
   const devices = new DevicesView(log);
   const sessions = new SessionsView(log);
@@ -72,9 +75,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(
       CommandIds.sampleLeave,
       async () => {
-        const leave = 'Leave Sample';
+        const leave = vscode.l10n.t('Leave Sample');
         const choice = await vscode.window.showInformationMessage(
-          'Leave the sample tenant? Its settings (sample tenant, the emulator\'s endpoints, the PowerShell stand-in) are removed; then sign in to your tenant.',
+          vscode.l10n.t('Leave the sample tenant? Its settings (sample tenant, the emulator\'s endpoints, the PowerShell stand-in) are removed; then sign in to your tenant.'),
           { modal: true },
           leave,
         );
@@ -101,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       CommandIds.showHostInfo,
       async () => {
         const host = assessHost(currentHostFacts());
-        const message = host.supported ? `This device: ${host.summary}` : `This device: ${host.summary}. ${host.reason}`;
+        const message = host.supported ? vscode.l10n.t('This device: {0}', host.summary) : vscode.l10n.t('This device: {0}. {1}', host.summary, String(host.reason));
         log.info(`[host] ${message}`);
         // Not awaited: the notification stays until dismissed, the command's result should not.
         void vscode.window.showInformationMessage(message);

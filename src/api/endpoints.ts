@@ -1,4 +1,5 @@
 import { DefenderToolError } from '../core/errors';
+import { l10n } from '../core/l10n';
 
 export const DEFAULT_GRAPH_ENDPOINT = 'https://graph.microsoft.com';
 export const DEFAULT_MDE_ENDPOINT = 'https://api.security.microsoft.com';
@@ -22,20 +23,20 @@ export function normalizeEndpoint(value: string | undefined, fallback: string, s
   try {
     url = new URL(raw);
   } catch {
-    throw new DefenderToolError('bad-endpoint', `The setting ${settingId} is not a URL: "${raw}".`, {
-      action: { title: 'Open Setting', command: 'workbench.action.openSettings', args: [settingId] },
+    throw new DefenderToolError('bad-endpoint', l10n.t('The setting {0} is not a URL: "{1}".', settingId, raw), {
+      action: { title: l10n.t('Open Setting'), command: 'workbench.action.openSettings', args: [settingId] },
     });
   }
   const loopback = isLoopback(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new DefenderToolError(
       'bad-endpoint',
-      `The setting ${settingId} must be an https:// address (plain http is allowed only for 127.0.0.1 or localhost), not "${raw}".`,
-      { action: { title: 'Open Setting', command: 'workbench.action.openSettings', args: [settingId] } },
+      l10n.t('The setting {0} must be an https:// address (plain http is allowed only for 127.0.0.1 or localhost), not "{1}".', settingId, raw),
+      { action: { title: l10n.t('Open Setting'), command: 'workbench.action.openSettings', args: [settingId] } },
     );
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new DefenderToolError('bad-endpoint', `The setting ${settingId} must be a plain base address, not "${raw}".`);
+    throw new DefenderToolError('bad-endpoint', l10n.t('The setting {0} must be a plain base address, not "{1}".', settingId, raw));
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }

@@ -1,4 +1,5 @@
 import { DefenderToolError, type ErrorAction } from '../core/errors';
+import { l10n } from '../core/l10n';
 
 /** The sign-in command (constants.ts CommandIds.signIn); repeated here so src/api stays free of adapters. */
 const SIGN_IN_COMMAND = 'defenderTroubleshooting.signIn';
@@ -55,7 +56,7 @@ export interface ApiErrorDetails {
 export class AuthRequiredError extends DefenderToolError {
   readonly status?: number;
   constructor(message = 'Sign in to Microsoft to run this request.', status?: number) {
-    super('auth-required', message, { action: { title: 'Sign In', command: SIGN_IN_COMMAND }, expected: true });
+    super('auth-required', message, { action: { title: l10n.t('Sign In'), command: SIGN_IN_COMMAND }, expected: true });
     this.status = status;
   }
 }
@@ -80,8 +81,8 @@ export class PagingError extends DefenderToolError {
     super(
       'paging',
       reason === 'no-progress'
-        ? `${what}: the service sent ${pages} pages in a row that added nothing but still pointed to a next page; stopped following them.`
-        : `${what}: stopped after ${pages} pages; the service kept pointing to a next page.`,
+        ? l10n.t('{0}: the service sent {1} pages in a row that added nothing but still pointed to a next page; stopped following them.', what, pages)
+        : l10n.t('{0}: stopped after {1} pages; the service kept pointing to a next page.', what, pages),
     );
     this.pages = pages;
     this.reason = reason;

@@ -1,5 +1,6 @@
 import { DefenderApiError } from './errors';
 import type { RestClient, RetryNotice } from './http';
+import { l10n } from '../core/l10n';
 
 /** Advanced hunting limits (defender.md §1.5). */
 export const HUNTING_LIMITS = {
@@ -98,7 +99,7 @@ function invalid(why: string): DefenderApiError {
   return new DefenderApiError({
     status: 200,
     apiCode: 'InvalidResponse',
-    message: `The advanced hunting response could not be read: ${why}.`,
+    message: l10n.t('The advanced hunting response could not be read: {0}.', why),
   });
 }
 
@@ -110,7 +111,7 @@ export class GraphDetectionRulesClient {
   async create(body: Record<string, unknown>, path = 'v1.0/security/rules/detectionRules', signal?: AbortSignal): Promise<Record<string, unknown>> {
     const res = await this.rest.request<unknown>(path, { method: 'POST', body, signal });
     if (!res.body || typeof res.body !== 'object') {
-      throw new DefenderApiError({ status: res.status, apiCode: 'InvalidResponse', message: 'Creating the detection rule returned no rule.' });
+      throw new DefenderApiError({ status: res.status, apiCode: 'InvalidResponse', message: l10n.t('Creating the detection rule returned no rule.') });
     }
     return res.body as Record<string, unknown>;
   }

@@ -8,6 +8,7 @@ import {
   parseRetryAfter,
   retryAfterFromMessage,
 } from './errors';
+import { l10n } from '../core/l10n';
 
 /** Time, injectable so retry/backoff tests need no real waiting. */
 export interface Clock {
@@ -119,7 +120,7 @@ export class RestClient {
       throw new DefenderApiError({
         status: 0,
         apiCode: 'ForeignOrigin',
-        message: `Refusing to send credentials to ${url.origin}; the configured endpoint is ${this.baseUrl.origin}.`,
+        message: l10n.t('Refusing to send credentials to {0}; the configured endpoint is {1}.', url.origin, this.baseUrl.origin),
       });
     }
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
@@ -145,14 +146,14 @@ export class RestClient {
         const timedOut = err instanceof NetworkError && err.timedOut;
         if (!timedOut && attempt < this.retry.maxRetries) {
           const delayMs = this.backoff(attempt);
-          this.note(opts, { attempt: attempt + 1, delayMs, reason: 'network error' }, label);
+          this.note(opts, { attempt: attempt + 1, delayMs, reason: l10n.t('network error') }, label);
           await this.clock.sleep(delayMs, opts.signal);
           attempt++;
           continue;
         }
         throw err instanceof NetworkError
           ? err
-          : new NetworkError(`Could not reach ${url.origin}: ${describe(err)}`, false, err);
+          : new NetworkError(l10n.t('Could not reach {0}: {1}', url.origin, describe(err)), false, err);
       }
       const durationMs = this.clock.now() - started;
       const requestId = res.headers.get('request-id') ?? res.headers.get('x-ms-request-id') ?? undefined;
@@ -175,7 +176,7 @@ export class RestClient {
           continue;
         }
         throw new AuthRequiredError(
-          `The service did not accept the sign-in (${error.apiCode}). Sign in again to continue.`,
+          l10n.t('The service did not accept the sign-in ({0}). Sign in again to continue.', error.apiCode),
           401,
         );
       }
@@ -241,12 +242,12 @@ export class RestClient {
       if (opts.signal?.aborted) throw new AbortError();
       if (timedOut) {
         throw new NetworkError(
-          `${url.origin} did not answer within ${Math.round(timeoutMs / 1000)} s.`,
+          l10n.t('{0} did not answer within {1} s.', url.origin, Math.round(timeoutMs / 1000)),
           true,
           err,
         );
       }
-      throw new NetworkError(`Could not reach ${url.origin}: ${describe(err)}`, false, err);
+      throw new NetworkError(l10n.t('Could not reach {0}: {1}', url.origin, describe(err)), false, err);
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
@@ -261,7 +262,7 @@ export class RestClient {
       throw new DefenderApiError({
         status: res.status,
         apiCode: 'InvalidResponse',
-        message: `${label} returned a response that is not JSON.`,
+        message: l10n.t('{0} returned a response that is not JSON.', label),
         cause: err,
       });
     }

@@ -1,6 +1,7 @@
 import { AbortError, DefenderApiError, NetworkError, PagingError } from './errors';
 import { systemClock, type Clock, type RestClient, type RetryNotice } from './http';
 import type { RateLimiter } from './rateLimiter';
+import { l10n } from '../core/l10n';
 
 /** Machine entity (defender.md §1.2 and the real response in §10). Every field may be null or absent. */
 export interface Machine {
@@ -145,7 +146,7 @@ export class MdeClient {
     let pages = 0;
     let withoutProgress = 0;
     for (;;) {
-      if (pages >= maxPages) throw new PagingError('Listing devices', 'too-many-pages', pages);
+      if (pages >= maxPages) throw new PagingError(l10n.t('Listing devices'), 'too-many-pages', pages);
       pages++;
       let body: unknown;
       try {
@@ -171,7 +172,7 @@ export class MdeClient {
       if (seen >= max) return;
       const link = nextLink(body);
       if ((link || (!next && value.length >= pageSize)) && withoutProgress >= MAX_PAGES_WITHOUT_PROGRESS) {
-        throw new PagingError('Listing devices', 'no-progress', withoutProgress);
+        throw new PagingError(l10n.t('Listing devices'), 'no-progress', withoutProgress);
       }
       if (link) {
         if (seenLinks.has(link)) return; // a service loop would otherwise never end
@@ -199,7 +200,7 @@ export class MdeClient {
    */
   async collectInvestigationPackage(machineId: string, comment: string, signal?: AbortSignal): Promise<MachineAction> {
     if (!comment.trim()) {
-      throw new DefenderApiError({ status: 0, apiCode: 'MissingRequiredParameter', message: 'A comment is required to collect an investigation package.' });
+      throw new DefenderApiError({ status: 0, apiCode: 'MissingRequiredParameter', message: l10n.t('A comment is required to collect an investigation package.') });
     }
     await this.options.limiter?.acquire(signal);
     const res = await this.rest.request<unknown>(`${MACHINES_PATH}/${encodeURIComponent(machineId)}/collectInvestigationPackage`, {
@@ -237,7 +238,7 @@ export class MdeClient {
     const res = await this.rest.request<unknown>(`${MACHINE_ACTIONS_PATH}/${encodeURIComponent(actionId)}/GetPackageUri`, { signal });
     const value = res.body && typeof res.body === 'object' ? (res.body as Record<string, unknown>).value : undefined;
     if (typeof value !== 'string' || !/^https?:\/\//i.test(value)) {
-      throw new DefenderApiError({ status: res.status, apiCode: 'InvalidResponse', message: 'GetPackageUri returned no download address.' });
+      throw new DefenderApiError({ status: res.status, apiCode: 'InvalidResponse', message: l10n.t('GetPackageUri returned no download address.') });
     }
     return value;
   }
@@ -247,7 +248,7 @@ export const MACHINE_ACTIONS_PATH = 'api/machineactions';
 
 function readAction(body: unknown): MachineAction {
   if (!body || typeof body !== 'object' || typeof (body as MachineAction).id !== 'string') {
-    throw new DefenderApiError({ status: 200, apiCode: 'InvalidResponse', message: 'The service returned no machine action.' });
+    throw new DefenderApiError({ status: 200, apiCode: 'InvalidResponse', message: l10n.t('The service returned no machine action.') });
   }
   return body as MachineAction;
 }

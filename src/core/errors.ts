@@ -1,3 +1,4 @@
+import { l10n } from './l10n';
 /**
  * Typed errors shared by the pure modules. Adapters turn them into messages; the command wrapper
  * (infra/commandRunner.ts) is the one place that shows them.
@@ -41,8 +42,8 @@ export class WorkspaceNotTrustedError extends DefenderToolError {
   constructor(what: string) {
     super(
       'untrusted',
-      `${what} is not available in Restricted Mode. Trust this workspace to run PowerShell or hunting queries.`,
-      { action: { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' }, expected: true },
+      l10n.t('{0} is not available in Restricted Mode. Trust this workspace to run PowerShell or hunting queries.', what),
+      { action: { title: l10n.t('Manage Workspace Trust'), command: 'workbench.trust.manage' }, expected: true },
     );
   }
 }

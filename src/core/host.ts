@@ -1,3 +1,4 @@
+import { l10n } from './l10n';
 /**
  * What the extension host runs on. Under Remote-SSH the extension runs on the remote device
  * (extensionKind "workspace"), so this describes the device the engineer is troubleshooting.
@@ -18,22 +19,23 @@ export interface HostSupport {
   readonly reason?: string;
 }
 
+/** Where the extension host runs, in words. @l10n */
 export function describeRemote(remoteName: string | undefined): string {
   switch (remoteName) {
     case undefined:
     case '':
-      return 'local';
+      return l10n.t('local');
     case 'ssh-remote':
       return 'Remote-SSH';
     case 'wsl':
-      return 'WSL';
+      return l10n.t('WSL');
     case 'dev-container':
     case 'attached-container':
-      return 'container';
+      return l10n.t('container');
     case 'tunnel':
-      return 'tunnel';
+      return l10n.t('tunnel');
     default:
-      return `remote (${remoteName})`;
+      return l10n.t('remote ({0})', remoteName);
   }
 }
 
@@ -43,12 +45,12 @@ export function assessHost(facts: HostFacts): HostSupport {
   if (facts.platform === 'win32') {
     return {
       supported: true,
-      summary: `${facts.hostname} (Windows ${facts.release}, ${where})`,
+      summary: l10n.t('{0} (Windows {1}, {2})', facts.hostname, facts.release, where),
     };
   }
   return {
     supported: false,
     summary: `${facts.hostname} (${facts.platform}, ${where})`,
-    reason: `Defender cmdlets need Windows; this host is ${facts.platform}.`,
+    reason: l10n.t('Defender cmdlets need Windows; this host is {0}.', facts.platform),
   };
 }

@@ -1,3 +1,4 @@
+import { l10n } from './l10n';
 /**
  * The sample tenant: what `npm run dev` opens so that every feature can be tried without a Defender tenant or a
  * Windows device. It is served on this machine by the API emulator and the PowerShell stand-in (test/doubles/),
@@ -45,7 +46,7 @@ export function sampleState(settings: SampleSettings): SampleState {
   if (remote.length === 0) return { active: true };
   return {
     active: false,
-    reason: `The sample tenant is served on this machine; ${remote.map(([k]) => k).join(' and ')} must point at 127.0.0.1 (run \`npm run dev\`).`,
+    reason: l10n.t('The sample tenant is served on this machine; {0} must point at 127.0.0.1 (run `npm run dev`).', remote.map(([k]) => k).join(' and ')),
   };
 }
 

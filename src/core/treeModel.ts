@@ -1,4 +1,5 @@
 import { mdText } from './markdown';
+import { l10n } from './l10n';
 
 /**
  * Pure view-models for tree rows. Feature code builds these (and unit-tests them); views/vmTree.ts is the
@@ -44,6 +45,6 @@ export function errorNode(id: string, label: string, retry?: NodeCommand): NodeV
     tone: 'error',
     contextValue: 'message error',
     command: retry,
-    tooltip: retry ? `${mdText(label)}\n\nSelect to retry.` : mdText(label),
+    tooltip: retry ? l10n.t('{0}\n\nSelect to retry.', mdText(label)) : mdText(label),
   };
 }

@@ -1,3 +1,4 @@
+import { l10n } from '../core/l10n';
 /**
  * Custom detection rules from the seed's queries (issue 8 item 7): Microsoft Graph
  * `POST /security/rules/detectionRules` (defender.md §11; permission CustomDetection.ReadWrite.All; global
@@ -8,10 +9,10 @@
 
 /** The run frequencies offered: the intervals the docs list for `period`, as v1.0's `frequency` durations. */
 export const RULE_FREQUENCIES = [
-  { label: 'Every hour', frequency: 'PT1H', period: '1H' },
-  { label: 'Every 3 hours', frequency: 'PT3H', period: '3H' },
-  { label: 'Every 12 hours', frequency: 'PT12H', period: '12H' },
-  { label: 'Every 24 hours', frequency: 'P1D', period: '24H' },
+  { get label() { return l10n.t('Every hour'); }, frequency: 'PT1H', period: '1H' },
+  { get label() { return l10n.t('Every 3 hours'); }, frequency: 'PT3H', period: '3H' },
+  { get label() { return l10n.t('Every 12 hours'); }, frequency: 'PT12H', period: '12H' },
+  { get label() { return l10n.t('Every 24 hours'); }, frequency: 'P1D', period: '24H' },
 ] as const;
 
 export type RuleFrequency = (typeof RULE_FREQUENCIES)[number]['frequency'];
@@ -35,9 +36,8 @@ export const TROUBLESHOOTING_NOW_QUERY = [
 
 export const TROUBLESHOOTING_NOW_RULE = {
   name: 'Devices in troubleshooting mode',
-  title: 'Device in Defender troubleshooting mode',
-  description:
-    'Troubleshooting mode was started on this device: tamper protection and policy-managed Defender settings can be changed locally until it expires.',
+  get title() { return l10n.t('Device in Defender troubleshooting mode'); },
+  get description() { return l10n.t('Troubleshooting mode was started on this device: tamper protection and policy-managed Defender settings can be changed locally until it expires.'); },
 } as const;
 
 export interface DetectionRuleInput {
@@ -89,7 +89,7 @@ export function detectionRuleBody(input: DetectionRuleInput): Record<string, unk
     detectionAction: {
       alertTemplate: {
         title: (input.title ?? input.name).trim(),
-        description: input.description ?? `Created from VS Code (Defender Troubleshooting Mode): ${input.name.trim()}`,
+        description: input.description ?? l10n.t('Created from VS Code (Defender Troubleshooting Mode): {0}', input.name.trim()),
         severity: input.severity,
         category: input.category ?? 'DefenseEvasion',
         recommendedActions: null,

@@ -25,6 +25,7 @@ import { checkPreconditions, getPlaybook, TamperProtectionNotScriptableError, ty
 import type { Preferences } from './preferences';
 import { CorruptFileError, restoreChanges, type Snapshot, type SnapshotRef, type SnapshotStore } from './snapshots';
 import { observe, OUTCOME_LABELS, parseEvents, verifyChange, type Outcome, type ReadBack } from './verify';
+import { l10n } from '../core/l10n';
 
 export interface DeviceStatus {
   readonly computerName: string;
@@ -243,19 +244,19 @@ export class DeviceEngine {
 
   async runPlaybook(id: PlaybookId, input: PlaybookInput, ui: EngineUi): Promise<PlaybookResult> {
     const playbook = getPlaybook(id);
-    ui.progress?.('Reading device status…');
+    ui.progress?.(l10n.t('Reading device status…'));
     const device = await this.readStatus(`playbook ${id}: preconditions`);
     checkPreconditions(playbook, { device: device.computerName, elevated: device.elevated, status: device.status, canDisableTamperProtection: device.canDisableTamperProtection });
     const changes = playbook.changes(input, device.status);
     let cpuBefore: CpuSample | undefined;
     if (playbook.samplesCpu) {
-      ui.progress?.('Sampling MsMpEng CPU…');
+      ui.progress?.(l10n.t('Sampling MsMpEng CPU…'));
       cpuBefore = await this.sampleCpu();
     }
     const run = await this.applyChanges(changes, ui, `playbook ${id}`, playbook.title);
     let cpuAfter: CpuSample | undefined;
     if (playbook.samplesCpu && run.steps.some((s) => s.outcome === 'applied')) {
-      ui.progress?.('Sampling MsMpEng CPU again…');
+      ui.progress?.(l10n.t('Sampling MsMpEng CPU again…'));
       cpuAfter = await this.sampleCpu().catch(() => undefined);
     }
     const cpuLine = cpuBefore
@@ -269,7 +270,7 @@ export class DeviceEngine {
     const device = await this.readStatus('undo: status');
     const first = await this.firstSnapshot();
     if (!first) {
-      return { playbook: 'undo', title: 'Undo my changes', device: device.computerName, steps: [], ok: true, summary: 'There is no snapshot for this session, so there is nothing to undo.' };
+      return { playbook: 'undo', title: l10n.t('Undo my changes'), device: device.computerName, steps: [], ok: true, summary: l10n.t('There is no snapshot for this session, so there is nothing to undo.') };
     }
     // A damaged first snapshot (truncated, edited): fall back to the next good one of the session, and say so.
     const all = await this.snapshots();
@@ -286,10 +287,10 @@ export class DeviceEngine {
     const preferences = await this.readPreferences('undo: current preferences');
     const changes = restoreChanges(snapshot, { preferences, isTamperProtected: device.status.isTamperProtected });
     if (!changes.length) {
-      return { playbook: 'undo', title: 'Undo my changes', device: device.computerName, steps: [], ok: true, snapshot: ref, summary: `${fallback}Nothing to undo: the settings match the snapshot of ${ref.takenAt.toLocaleString()}.` };
+      return { playbook: 'undo', title: l10n.t('Undo my changes'), device: device.computerName, steps: [], ok: true, snapshot: ref, summary: l10n.t('{0}Nothing to undo: the settings match the snapshot of {1}.', fallback, ref.takenAt.toLocaleString()) };
     }
     if (!device.elevated) throw new NotElevatedError();
-    const run = await this.applyChanges(changes, ui, 'undo', 'Undo my changes', { skipSnapshot: true });
+    const run = await this.applyChanges(changes, ui, 'undo', l10n.t('Undo my changes'), { skipSnapshot: true });
     return { ...run, playbook: 'undo', snapshot: ref, summary: `${fallback}${run.summary}` };
   }
 
@@ -305,14 +306,14 @@ export class DeviceEngine {
     // Never offer a command the device's module cannot bind (defender.md §11): send the admin to Windows Security.
     const tamper = changes.find((c): c is Extract<Change, { kind: 'tamperProtection' }> => c.kind === 'tamperProtection');
     if (tamper && this.last?.canDisableTamperProtection === false) throw new TamperProtectionNotScriptableError(device, tamper.disable);
-    ui.progress?.('Reading current settings…');
+    ui.progress?.(l10n.t('Reading current settings…'));
     const before = await this.readBack(this.clock(), `${operation}: current values`);
     const steps: StepResult[] = [];
     const pending: Change[] = [];
     for (const change of changes) {
       const { matches, observed } = observe(change, before);
       if (matches === true) {
-        steps.push({ description: describeChange(change), commandLine: changeCommand(change), outcome: 'alreadySet', message: `${describeChange(change)}: already set (${observed}).` });
+        steps.push({ description: describeChange(change), commandLine: changeCommand(change), outcome: 'alreadySet', message: l10n.t('{0}: already set ({1}).', describeChange(change), observed) });
       } else {
         pending.push(change);
       }
@@ -323,23 +324,23 @@ export class DeviceEngine {
     const writer = this.deps.writer?.() ?? backgroundWriter(this.deps.runner);
     const unusual = unusualNotes(commands);
     const confirmed = await ui.confirm({
-      title: `${title} on ${device}`,
+      title: l10n.t('{0} on {1}', title, device),
       commands,
-      detail: `${unusual.length ? `Look closely, the command contains:\n${unusual.map((n) => `• ${n}`).join('\n')}\n\n` : ''}${pending.map(describeChange).join('\n')}\n\nRuns ${writer.via === 'terminal' ? 'in the "Defender PowerShell" terminal' : 'in a background PowerShell'}; each change is read back and checked for tamper-protection event 5013.`,
+      detail: l10n.t('{0}{1}\n\nRuns {2}; each change is read back and checked for tamper-protection event 5013.', unusual.length ? l10n.t('Look closely, the command contains:\n{0}\n\n', unusual.map((n) => `• ${n}`).join('\n')) : '', pending.map(describeChange).join('\n'), writer.via === 'terminal' ? l10n.t('in the "Defender PowerShell" terminal') : l10n.t('in a background PowerShell')),
     });
     if (!confirmed) throw new UserCancelledError();
 
     let snapshot: SnapshotRef | undefined;
     if (!options.skipSnapshot && !(await this.firstSnapshot())) {
-      ui.progress?.('Taking a snapshot of the current settings…');
-      snapshot = await this.takeSnapshot('before the first change');
+      ui.progress?.(l10n.t('Taking a snapshot of the current settings…'));
+      snapshot = await this.takeSnapshot(l10n.t('before the first change'));
     }
 
     let stopped = false;
     for (const change of pending) {
       const commandLine = changeCommand(change);
       if (stopped) {
-        steps.push({ description: describeChange(change), commandLine, outcome: 'skipped', message: `${describeChange(change)}: skipped because the previous step did not apply.` });
+        steps.push({ description: describeChange(change), commandLine, outcome: 'skipped', message: l10n.t('{0}: skipped because the previous step did not apply.', describeChange(change)) });
         continue;
       }
       ui.progress?.(`${describeChange(change)}…`);

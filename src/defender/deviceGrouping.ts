@@ -8,17 +8,18 @@ import { mdText } from '../core/markdown';
 import type { Machine } from '../api/mde';
 import type { NodeVM } from '../core/treeModel';
 import { STAGE_LABELS, type DeviceTroubleshootingLookup, type TroubleshootingStage } from './deviceTroubleshooting';
+import { l10n } from '../core/l10n';
 
 export type DeviceGroupBy = 'none' | 'deviceGroup' | 'osPlatform' | 'health' | 'tag' | 'troubleshootingState';
 
 /** The setting's values, in the order the quick pick and package.json list them. */
 export const GROUP_BY_OPTIONS: readonly { readonly value: DeviceGroupBy; readonly label: string; readonly detail: string }[] = [
-  { value: 'none', label: 'None', detail: 'One list, sorted by name' },
-  { value: 'deviceGroup', label: 'Device group', detail: 'rbacGroupName, the device group the device belongs to' },
-  { value: 'osPlatform', label: 'OS platform', detail: 'osPlatform, e.g. Windows11, WindowsServer2022' },
-  { value: 'health', label: 'Health', detail: 'healthStatus, e.g. Active, Inactive, ImpairedCommunication' },
-  { value: 'tag', label: 'Tag', detail: 'machineTags; a device with several tags appears under each of them' },
-  { value: 'troubleshootingState', label: 'Troubleshooting state', detail: 'What the extension tracks about troubleshooting mode' },
+  { value: 'none', get label() { return l10n.t('None'); }, get detail() { return l10n.t('One list, sorted by name'); } },
+  { value: 'deviceGroup', get label() { return l10n.t('Device group'); }, get detail() { return l10n.t('rbacGroupName, the device group the device belongs to'); } },
+  { value: 'osPlatform', get label() { return l10n.t('OS platform'); }, get detail() { return l10n.t('osPlatform, e.g. Windows11, WindowsServer2022'); } },
+  { value: 'health', get label() { return l10n.t('Health'); }, get detail() { return l10n.t('healthStatus, e.g. Active, Inactive, ImpairedCommunication'); } },
+  { value: 'tag', get label() { return l10n.t('Tag'); }, get detail() { return l10n.t('machineTags; a device with several tags appears under each of them'); } },
+  { value: 'troubleshootingState', get label() { return l10n.t('Troubleshooting state'); }, get detail() { return l10n.t('What the extension tracks about troubleshooting mode'); } },
 ];
 
 export function parseGroupBy(value: unknown): DeviceGroupBy {
@@ -230,7 +231,7 @@ export class FleetTreeModel {
         id,
         label: g.key,
         description: plural(g.machines.length, 'device'),
-        tooltip: `${mdText(g.key)}: ${plural(g.machines.length, 'device')} loaded`,
+        tooltip: l10n.t('{0}: {1} loaded', mdText(g.key), plural(g.machines.length, 'device')),
         icon: groupBy === 'tag' ? 'tag' : groupBy === 'troubleshootingState' ? 'debug-alt' : 'folder',
         contextValue: 'tenantDeviceGroup',
         children: () => this.deviceLevel(g, id, options, groupBy === 'tag' ? g.key : undefined),

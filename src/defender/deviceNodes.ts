@@ -6,6 +6,7 @@ import { formatDuration } from './computerStatus';
 import type { DeviceStatus } from './deviceEngine';
 import { SCENARIO_PLAYBOOKS } from './playbooks';
 import type { SnapshotRef } from './snapshots';
+import { l10n } from '../core/l10n';
 
 export const THIS_DEVICE_ID = 'device/this';
 
@@ -17,9 +18,9 @@ export function thisDeviceNode(host: HostSupport, extra?: Partial<NodeVM>): Node
   if (!host.supported) {
     return {
       id: THIS_DEVICE_ID,
-      label: 'This device',
+      label: l10n.t('This device'),
       description: host.reason,
-      tooltip: `**This device**: ${mdText(host.summary)}\n\n${mdText(host.reason)}\n\nOpen a Windows device (locally or with Remote-SSH) to run Defender cmdlets.`,
+      tooltip: l10n.t('**This device**: {0}\n\n{1}\n\nOpen a Windows device (locally or with Remote-SSH) to run Defender cmdlets.', mdText(host.summary), mdText(host.reason)),
       icon: 'vm',
       tone: 'muted',
       contextValue: 'thisDevice unsupported',
@@ -28,9 +29,9 @@ export function thisDeviceNode(host: HostSupport, extra?: Partial<NodeVM>): Node
   }
   return {
     id: THIS_DEVICE_ID,
-    label: 'This device',
+    label: l10n.t('This device'),
     description: host.summary,
-    tooltip: `**This device**: ${mdText(host.summary)}`,
+    tooltip: l10n.t('**This device**: {0}', mdText(host.summary)),
     icon: 'vm',
     tone: 'info',
     contextValue: 'thisDevice windows',
@@ -51,33 +52,37 @@ export type DeviceView =
   | { readonly kind: 'error'; readonly host: HostSupport; readonly message: string; readonly code?: string }
   | { readonly kind: 'ok'; readonly host: HostSupport; readonly device: DeviceStatus; readonly now: Date };
 
-const refresh = { command: CommandIds.deviceRefreshStatus, title: 'Refresh This Device' };
-const onOff = (v: boolean | undefined) => (v === undefined ? '?' : v ? 'on' : 'off');
+const refresh = { command: CommandIds.deviceRefreshStatus, get title() { return l10n.t('Refresh This Device'); } };
+/** @l10n */
+const onOff = (v: boolean | undefined) => (v === undefined ? '?' : v ? l10n.t('on') : l10n.t('off'));
 const fmtTime = (d: Date | undefined) => (d ? d.toLocaleString() : '—');
 
-/** "Troubleshooting mode · 2h 41m left · TP off · RTP on". */
+/** "Troubleshooting mode · 2h 41m left · TP off · RTP on". @l10n */
 export function deviceSummary(device: DeviceStatus): string {
   const ts = device.status.troubleshooting;
   const mode =
     ts.active === true
-      ? `Troubleshooting mode${ts.timeLeftMs !== undefined ? ` · ${formatDuration(ts.timeLeftMs)} left` : ''}`
+      ? ts.timeLeftMs !== undefined
+        ? l10n.t('Troubleshooting mode · {0} left', formatDuration(ts.timeLeftMs))
+        : l10n.t('Troubleshooting mode')
       : ts.active === false
-        ? 'Not in troubleshooting mode'
-        : 'Troubleshooting mode unknown';
-  return `${mode} · TP ${onOff(device.status.isTamperProtected)} · RTP ${onOff(device.status.realTimeProtectionEnabled)}`;
+        ? l10n.t('Not in troubleshooting mode')
+        : l10n.t('Troubleshooting mode unknown');
+  return l10n.t('{0} · TP {1} · RTP {2}', mode, onOff(device.status.isTamperProtected), onOff(device.status.realTimeProtectionEnabled));
 }
 
+/** What the This device row warns about, one sentence each. @l10n */
 export function deviceWarnings(device: DeviceStatus): string[] {
   const s = device.status;
   const ts = s.troubleshooting;
   const out: string[] = [];
   if (ts.active && ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS) {
-    out.push(`Troubleshooting mode ends in ${formatDuration(ts.timeLeftMs)}; policy-managed settings then revert.`);
+    out.push(l10n.t('Troubleshooting mode ends in {0}; policy-managed settings then revert.', formatDuration(ts.timeLeftMs)));
   }
-  if (s.isTamperProtected === false) out.push('Tamper protection is off.');
-  if (s.realTimeProtectionEnabled === false) out.push('Real-time protection is off.');
-  if (!device.elevated) out.push('VS Code is not elevated: Defender changes need "Run as administrator".');
-  if (ts.active === undefined) out.push('This Defender platform does not report troubleshooting mode.');
+  if (s.isTamperProtected === false) out.push(l10n.t('Tamper protection is off.'));
+  if (s.realTimeProtectionEnabled === false) out.push(l10n.t('Real-time protection is off.'));
+  if (!device.elevated) out.push(l10n.t('VS Code is not elevated: Defender changes need "Run as administrator".'));
+  if (ts.active === undefined) out.push(l10n.t('This Defender platform does not report troubleshooting mode.'));
   return out;
 }
 
@@ -87,19 +92,19 @@ export function thisDeviceStatusNode(view: DeviceView): NodeVM {
       return thisDeviceNode(view.host, { command: refresh });
     case 'untrusted':
       return thisDeviceNode(view.host, {
-        description: 'Restricted Mode: PowerShell does not run until you trust this workspace',
-        tooltip: `**This device**: ${mdText(view.host.summary)}\n\nRestricted Mode: the extension runs no PowerShell in an untrusted workspace.`,
+        description: l10n.t('Restricted Mode: PowerShell does not run until you trust this workspace'),
+        tooltip: l10n.t('**This device**: {0}\n\nRestricted Mode: the extension runs no PowerShell in an untrusted workspace.', mdText(view.host.summary)),
         tone: 'muted',
         icon: 'workspace-untrusted',
         contextValue: 'thisDevice untrusted',
-        command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' },
+        command: { command: 'workbench.trust.manage', title: l10n.t('Manage Workspace Trust') },
       });
     case 'loading':
-      return thisDeviceNode(view.host, { description: 'Reading Defender status…', icon: 'loading~spin', contextValue: 'thisDevice loading' });
+      return thisDeviceNode(view.host, { description: l10n.t('Reading Defender status…'), icon: 'loading~spin', contextValue: 'thisDevice loading' });
     case 'error':
       return thisDeviceNode(view.host, {
         description: view.message,
-        tooltip: `**This device**: ${mdText(view.host.summary)}\n\n${mdText(view.message)}\n\nSelect to retry.`,
+        tooltip: l10n.t('**This device**: {0}\n\n{1}\n\nSelect to retry.', mdText(view.host.summary), mdText(view.message)),
         icon: 'error',
         tone: 'error',
         contextValue: `thisDevice error${view.code ? ` ${view.code}` : ''}`,
@@ -135,7 +140,7 @@ function okNode(host: HostSupport, device: DeviceStatus): NodeVM {
   ].join('\n');
   return {
     id: THIS_DEVICE_ID,
-    label: 'This device',
+    label: l10n.t('This device'),
     description: deviceSummary(device),
     tooltip,
     icon: ts.active ? 'debug-alt' : 'vm',
@@ -153,47 +158,47 @@ export function deviceDetailRows(device: DeviceStatus): NodeVM[] {
   const rows: NodeVM[] = [
     {
       id: id('ts'),
-      label: 'Troubleshooting mode',
-      description: ts.active === true ? `active${ts.timeLeftMs !== undefined ? ` · ${formatDuration(ts.timeLeftMs)} left` : ''}` : ts.active === false ? 'not active' : 'not reported',
+      label: l10n.t('Troubleshooting mode'),
+      description: ts.active === true ? (ts.timeLeftMs !== undefined ? l10n.t('active · {0} left', formatDuration(ts.timeLeftMs)) : l10n.t('active')) : ts.active === false ? l10n.t('not active') : l10n.t('not reported'),
       icon: 'debug-alt',
       tone: ts.active ? (ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS ? 'warning' : 'ok') : 'muted',
       tooltip: Object.entries(ts.raw).map(([k, v]) => `${mdText(k)}: ${mdText(v ?? '(empty)')}`).join('  \n'),
     },
-    { id: id('tsStart'), label: 'Started', description: fmtTime(ts.startTime), icon: 'clock', tone: 'muted' },
-    { id: id('tsEnd'), label: 'Ends', description: fmtTime(ts.endTime), icon: 'clock', tone: 'muted' },
+    { id: id('tsStart'), label: l10n.t('Started'), description: fmtTime(ts.startTime), icon: 'clock', tone: 'muted' },
+    { id: id('tsEnd'), label: l10n.t('Ends'), description: fmtTime(ts.endTime), icon: 'clock', tone: 'muted' },
     {
       id: id('tp'),
-      label: 'Tamper protection',
+      label: l10n.t('Tamper protection'),
       description: `${onOff(s.isTamperProtected)}${s.tamperProtectionSource ? ` (${s.tamperProtectionSource})` : ''}`,
       icon: s.isTamperProtected ? 'lock' : 'unlock',
       tone: s.isTamperProtected === false ? 'warning' : 'info',
     },
     {
       id: id('rtp'),
-      label: 'Real-time protection',
+      label: l10n.t('Real-time protection'),
       description: onOff(s.realTimeProtectionEnabled),
       icon: 'shield',
       tone: s.realTimeProtectionEnabled === false ? 'warning' : 'info',
     },
-    { id: id('mode'), label: 'Running mode', description: s.amRunningMode ?? '—', icon: 'server-process', tone: 'info' },
+    { id: id('mode'), label: l10n.t('Running mode'), description: s.amRunningMode ?? '—', icon: 'server-process', tone: 'info' },
     {
       id: id('versions'),
-      label: 'Versions',
-      description: `platform ${s.amProductVersion ?? '—'} · engine ${s.amEngineVersion ?? '—'} · signatures ${s.antivirusSignatureVersion ?? '—'}`,
+      label: l10n.t('Versions'),
+      description: l10n.t('platform {0} · engine {1} · signatures {2}', s.amProductVersion ?? '—', s.amEngineVersion ?? '—', s.antivirusSignatureVersion ?? '—'),
       icon: 'versions',
       tone: 'muted',
     },
     {
       id: id('elevated'),
-      label: 'Elevated',
-      description: device.elevated ? 'yes' : 'no: Defender changes need "Run as administrator"',
+      label: l10n.t('Elevated'),
+      description: device.elevated ? l10n.t('yes') : l10n.t('no: Defender changes need "Run as administrator"'),
       icon: device.elevated ? 'pass' : 'warning',
       tone: device.elevated ? 'info' : 'warning',
     },
     {
       id: id('playbooks'),
-      label: 'Playbooks',
-      description: ts.active ? 'troubleshooting scenarios' : 'need troubleshooting mode',
+      label: l10n.t('Playbooks'),
+      description: ts.active ? l10n.t('troubleshooting scenarios') : l10n.t('need troubleshooting mode'),
       icon: 'checklist',
       tone: 'info',
       collapsed: false,
@@ -226,14 +231,14 @@ export function deviceSessionNodes(
   if (!device && !snapshots.length) return [];
   const ts = device?.status.troubleshooting;
   if (!ts?.active && !snapshots.length) return [];
-  const state = ts?.active ? `active · ${ts.timeLeftMs !== undefined ? `${formatDuration(ts.timeLeftMs)} left` : 'time left unknown'}` : 'not active';
+  const state = ts?.active ? l10n.t('active · {0}', ts.timeLeftMs !== undefined ? l10n.t('{0} left', formatDuration(ts.timeLeftMs)) : l10n.t('time left unknown')) : l10n.t('not active');
   const warnings = device ? deviceWarnings(device) : [];
   const low = !!ts?.active && ts.timeLeftMs !== undefined && ts.timeLeftMs < LOW_TIME_MS;
   const name = device?.computerName ?? snapshots[0]?.device ?? 'This device';
   return [
     {
       id: SESSION_ROW_ID,
-      label: `${name} (this device)`,
+      label: l10n.t('{0} (this device)', name),
       description: state,
       icon: ts?.active ? 'debug-alt' : 'history',
       tone: low ? 'warning' : ts?.active ? 'ok' : 'muted',
@@ -249,17 +254,17 @@ export function deviceSessionNodes(
       ].join('\n'),
       children: () => [
         ...warnings.map((w, k) => ({ id: `${SESSION_ROW_ID}/warning/${k}`, label: w, icon: 'warning', tone: 'warning' as const, contextValue: 'message' })),
-        ...(ts?.startTime ? [{ id: `${SESSION_ROW_ID}/start`, label: 'Started', description: fmtTime(ts.startTime), icon: 'clock', tone: 'muted' as const }] : []),
-        ...(ts?.endTime ? [{ id: `${SESSION_ROW_ID}/end`, label: 'Expires', description: fmtTime(ts.endTime), icon: 'clock', tone: 'muted' as const }] : []),
+        ...(ts?.startTime ? [{ id: `${SESSION_ROW_ID}/start`, label: l10n.t('Started'), description: fmtTime(ts.startTime), icon: 'clock', tone: 'muted' as const }] : []),
+        ...(ts?.endTime ? [{ id: `${SESSION_ROW_ID}/end`, label: l10n.t('Expires'), description: fmtTime(ts.endTime), icon: 'clock', tone: 'muted' as const }] : []),
         ...snapshots.map((s, k) => ({
           id: `${SESSION_ROW_ID}/snapshot/${s.file}`,
-          label: `Snapshot ${s.takenAt.toLocaleString()}`,
+          label: l10n.t('Snapshot {0}', s.takenAt.toLocaleString()),
           description: k === 0 ? 'first' : undefined,
           icon: 'device-camera',
           tone: 'info' as const,
           contextValue: 'snapshot',
           resourceUri: toFileUri(s.file),
-          command: { command: CommandIds.snapshotOpen, title: 'Open Snapshot', args: [{ file: s.file }] },
+          command: { command: CommandIds.snapshotOpen, title: l10n.t('Open Snapshot'), args: [{ file: s.file }] },
         })),
         ...extras,
       ],

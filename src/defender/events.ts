@@ -6,6 +6,7 @@
  */
 import { psInt, quotePs } from '../powershell/quote';
 import catalogJson from './eventCatalog.json';
+import { l10n } from '../core/l10n';
 
 export const OPERATIONAL_LOG_NAME = 'Microsoft-Windows-Windows Defender/Operational';
 
@@ -116,9 +117,9 @@ export interface SettingName {
 export function settingName(registryPath: string): SettingName {
   const rel = registryPath.replace(DEFENDER_KEY, '');
   const ex = EXCLUSION_ITEM.exec(rel);
-  if (ex) return { group: `Exclusions\\${ex[1]}`, name: ex[2], label: `Exclusions\\${ex[1]}: ${ex[2]}` };
+  if (ex) return { group: `Exclusions\\${ex[1]}`, name: ex[2], label: l10n.t('Exclusions\\{0}: {1}', ex[1], ex[2]) };
   const asr = ASR_ITEM.exec(rel);
-  if (asr) return { group: 'ASR\\Rules', name: asr[1], label: `ASR rule ${asr[1]}` };
+  if (asr) return { group: 'ASR\\Rules', name: asr[1], label: l10n.t('ASR rule {0}', asr[1]) };
   const at = rel.lastIndexOf('\\');
   if (at < 0) return { group: '', name: rel, label: rel };
   return { group: rel.slice(0, at), name: rel.slice(at + 1), label: rel };
@@ -221,7 +222,7 @@ export function describeEvent(r: EventRecord): EventRow {
     const b = parseBlockedChange(eventField(r.data, 'Value'));
     if (b) {
       const name = settingName(b.path);
-      return { ...base, setting: name.label, newValue: b.value, summary: `Tamper protection blocked a change to ${name.label}`, bookkeeping: false, registryPath: b.path };
+      return { ...base, setting: name.label, newValue: b.value, summary: l10n.t('Tamper protection blocked a change to {0}', name.label), bookkeeping: false, registryPath: b.path };
     }
   }
   const details = DETAIL_FIELDS.map((f) => [f, eventField(r.data, f)] as const).filter(([, v]) => v);

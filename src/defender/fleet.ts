@@ -7,6 +7,7 @@ import { mdText as esc } from '../core/markdown';
 import type { NodeTone, NodeVM } from '../core/treeModel';
 import { machineIdOfRow, tenantRowId } from './deviceGrouping';
 import type { DeviceTroubleshootingInfo } from './deviceTroubleshooting';
+import { l10n } from '../core/l10n';
 
 export const TENANT_GROUP_ID = 'devices/tenant';
 
@@ -114,7 +115,7 @@ export function machineNode(m: Machine, now: Date, options: MachineNodeOptions =
 export function tenantGroupNode(children: () => Promise<readonly NodeVM[]>, description?: string): NodeVM {
   return {
     id: TENANT_GROUP_ID,
-    label: 'Tenant devices',
+    label: l10n.t('Tenant devices'),
     description,
     icon: 'organization',
     contextValue: 'tenantDevices',

@@ -4,6 +4,7 @@
  */
 import type { NodeTone, NodeVM } from '../core/treeModel';
 import { formatLeft, type LifecycleSession, type LiveStage } from './sessionLifecycle';
+import { l10n } from '../core/l10n';
 
 const LOOK: Record<LiveStage, [string, NodeTone, string]> = {
   requested: ['clock', 'info', 'Requested'],
@@ -157,14 +158,14 @@ export function statusBarText(s: LifecycleSession, now: Date, hostName: string |
   if (s.stage === 'requested' || s.stage === 'notActivated') {
     return {
       text: `$(clock) TS ${s.stage === 'requested' ? 'requested' : 'not active'}: ${sessionName(s)}`,
-      tooltip: `Troubleshooting mode requested for ${who} at ${utc(s.requestedAt)}. Select to open Sessions.`,
+      tooltip: l10n.t('Troubleshooting mode requested for {0} at {1}. Select to open Sessions.', who, utc(s.requestedAt)),
       warning: s.stage === 'notActivated',
     };
   }
   const left = s.endsAt ? s.endsAt.getTime() - now.getTime() : s.timeLeftMs ?? 0;
   return {
     text: `$(debug-alt) TS ${formatCountdown(left)}${own ? '' : ` ${sessionName(s).split('.')[0]}`}`,
-    tooltip: `Troubleshooting mode on ${who} ends ${utc(s.endsAt)}. Select to open Sessions.`,
+    tooltip: l10n.t('Troubleshooting mode on {0} ends {1}. Select to open Sessions.', who, utc(s.endsAt)),
     warning: s.stage === 'endingSoon',
   };
 }

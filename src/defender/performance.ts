@@ -6,11 +6,12 @@
  */
 import { DefenderToolError } from '../core/errors';
 import { psInt, quotePs } from '../powershell/quote';
+import { l10n } from '../core/l10n';
 
 export class PerformanceValueError extends DefenderToolError {
   constructor(what: string, value: unknown) {
     const shown = typeof value === 'string' ? `"${value.slice(0, 40)}"` : typeof value === 'bigint' ? `${value}n` : String(value);
-    super('perfValue', `Expected ${what} as an integer (number, bigint or numeric string), got ${shown}.`);
+    super('perfValue', l10n.t('Expected {0} as an integer (number, bigint or numeric string), got {1}.', what, shown));
   }
 }
 
@@ -39,7 +40,7 @@ function toBigInt(value: unknown, what: string): bigint {
  * remainder are split as integers first, so large values lose nothing before the final number.
  */
 export function ticksToMs(value: number | bigint | string): number {
-  const ticks = toBigInt(value, 'a duration in 100-ns ticks');
+  const ticks = toBigInt(value, l10n.t('a duration in 100-ns ticks'));
   const whole = ticks / TICKS_PER_MS;
   const rest = ticks % TICKS_PER_MS;
   return Number(whole) + Number(rest) / 10_000;
@@ -50,13 +51,13 @@ export function ticksToMs(value: number | bigint | string): number {
  * can hold. Values outside Date's range are refused.
  */
 export function fileTimeToDate(value: number | bigint | string): Date {
-  const ft = toBigInt(value, 'a FILETIME');
-  if (ft < 0n) throw new PerformanceValueError('a FILETIME (not negative)', value);
+  const ft = toBigInt(value, l10n.t('a FILETIME'));
+  if (ft < 0n) throw new PerformanceValueError(l10n.t('a FILETIME (not negative)'), value);
   const sinceUnix = ft - FILETIME_UNIX_EPOCH;
   // Floor, not truncate: a time before 1970 still rounds down to its millisecond.
   let ms = sinceUnix / TICKS_PER_MS;
   if (sinceUnix % TICKS_PER_MS !== 0n && sinceUnix < 0n) ms -= 1n;
-  if (ms > MAX_DATE_MS || ms < -MAX_DATE_MS) throw new PerformanceValueError('a FILETIME within the range of a date', value);
+  if (ms > MAX_DATE_MS || ms < -MAX_DATE_MS) throw new PerformanceValueError(l10n.t('a FILETIME within the range of a date'), value);
   return new Date(Number(ms));
 }
 
@@ -119,17 +120,17 @@ export type AnalyzerReadiness =
 export function analyzerReadiness(platformVersion: string | undefined, elevated: boolean): AnalyzerReadiness {
   const cmp = compareVersions(platformVersion, MIN_ANALYZER_PLATFORM);
   if (cmp === undefined) {
-    return { ok: false, reason: 'platformUnknown', message: `The Defender platform version is unknown; the performance analyzer needs ${MIN_ANALYZER_PLATFORM} or later.` };
+    return { ok: false, reason: 'platformUnknown', message: l10n.t('The Defender platform version is unknown; the performance analyzer needs {0} or later.', MIN_ANALYZER_PLATFORM) };
   }
   if (cmp < 0) {
     return {
       ok: false,
       reason: 'platform',
-      message: `The Defender platform is ${platformVersion}; the performance analyzer needs ${MIN_ANALYZER_PLATFORM} or later. Update the Defender platform (KB4052623) first.`,
+      message: l10n.t('The Defender platform is {0}; the performance analyzer needs {1} or later. Update the Defender platform (KB4052623) first.', String(platformVersion), MIN_ANALYZER_PLATFORM),
     };
   }
   if (!elevated) {
-    return { ok: false, reason: 'elevation', message: 'Recording a performance trace needs an elevated session. Start VS Code as administrator.' };
+    return { ok: false, reason: 'elevation', message: l10n.t('Recording a performance trace needs an elevated session. Start VS Code as administrator.') };
   }
   return { ok: true };
 }
@@ -152,7 +153,7 @@ export const MAX_RECORDING_SECONDS = 2_147_483;
 /** `New-MpPerformanceRecording -Seconds N -RecordTo <file>` (the Timed parameter set, for automation). */
 export function recordingScript(file: string, seconds: number): string {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_RECORDING_SECONDS) {
-    throw new PerformanceValueError(`a recording length of 1–${MAX_RECORDING_SECONDS} seconds`, seconds);
+    throw new PerformanceValueError(l10n.t('a recording length of 1–{0} seconds', MAX_RECORDING_SECONDS), seconds);
   }
   return [
     // Its progress and notices go to the host (Write-Host, stream 6): kept off stdout, which carries our one document.
@@ -340,7 +341,7 @@ function parseEntry(kind: EntryKind, r: Record<string, unknown>): Entry {
 export function parsePerformanceReport(raw: unknown): PerformanceReport {
   const obj = typeof raw === 'string' ? parseJsonExact(raw) : raw;
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
-    throw new DefenderToolError('perfReport', 'Get-MpPerformanceReport returned no report object.');
+    throw new DefenderToolError('perfReport', l10n.t('Get-MpPerformanceReport returned no report object.'));
   }
   const r = obj as Record<string, unknown>;
   const byTotal = (a: Entry, b: Entry) => b.stats.totalMs - a.stats.totalMs;
@@ -429,32 +430,32 @@ export function reportTables(r: PerformanceReport): ReportTable[] {
     scanTable,
   });
   const tables: ReportTable[] = [
-    t('topFiles', 'Top files', [], 'File', r.topFiles.map((e) => entryRow(e, []))),
-    t('topExtensions', 'Top extensions', [], 'Extension', r.topExtensions.map((e) => entryRow(e, []))),
-    t('topProcesses', 'Top processes', [], 'Process', r.topProcesses.map((e) => entryRow(e, []))),
-    t('topPaths', 'Top paths', [], 'Path', r.topPaths.map((e) => entryRow(e, []))),
-    t('topScans', 'Top scans', [], 'File', r.topScans.map((s) => scanRow(s, [])), true),
-    t('filesPerExtension', 'Top files per extension', ['Extension'], 'File', r.topExtensions.flatMap((x) => x.files.map((f) => entryRow(f, [x.key])))),
+    t('topFiles', l10n.t('Top files'), [], 'File', r.topFiles.map((e) => entryRow(e, []))),
+    t('topExtensions', l10n.t('Top extensions'), [], 'Extension', r.topExtensions.map((e) => entryRow(e, []))),
+    t('topProcesses', l10n.t('Top processes'), [], 'Process', r.topProcesses.map((e) => entryRow(e, []))),
+    t('topPaths', l10n.t('Top paths'), [], 'Path', r.topPaths.map((e) => entryRow(e, []))),
+    t('topScans', l10n.t('Top scans'), [], 'File', r.topScans.map((s) => scanRow(s, [])), true),
+    t('filesPerExtension', l10n.t('Top files per extension'), ['Extension'], 'File', r.topExtensions.flatMap((x) => x.files.map((f) => entryRow(f, [x.key])))),
     t(
       'pathsPerExtension',
-      'Top paths per extension',
+      l10n.t('Top paths per extension'),
       ['Extension'],
       'Path',
       r.topExtensions.flatMap((x) => x.paths.map((p) => entryRow(p, [x.key]))),
     ),
-    t('processesPerPath', 'Top processes per path', ['Path'], 'Process', r.topPaths.flatMap((p) => p.processes.map((x) => entryRow(x, [p.key])))),
-    t('scansPerFile', 'Top scans per file', ['File'], 'File', r.topFiles.flatMap((f) => f.scans.map((s) => scanRow(s, [f.key]))), true),
+    t('processesPerPath', l10n.t('Top processes per path'), ['Path'], 'Process', r.topPaths.flatMap((p) => p.processes.map((x) => entryRow(x, [p.key])))),
+    t('scansPerFile', l10n.t('Top scans per file'), ['File'], 'File', r.topFiles.flatMap((f) => f.scans.map((s) => scanRow(s, [f.key]))), true),
     t(
       'scansPerFilePerProcess',
-      'Top scans per file per process',
+      l10n.t('Top scans per file per process'),
       ['Process', 'File'],
       'File',
       r.topProcesses.flatMap((p) => p.files.flatMap((f) => f.scans.map((s) => scanRow(s, [p.key, f.key])))),
       true,
     ),
-    t('processesPerFile', 'Top processes per file', ['File'], 'Process', r.topFiles.flatMap((f) => f.processes.map((x) => entryRow(x, [f.key])))),
-    t('filesPerProcess', 'Top files per process', ['Process'], 'File', r.topProcesses.flatMap((p) => p.files.map((f) => entryRow(f, [p.key])))),
-    t('filesPerPath', 'Top files per path', ['Path'], 'File', r.topPaths.flatMap((p) => p.files.map((f) => entryRow(f, [p.key])))),
+    t('processesPerFile', l10n.t('Top processes per file'), ['File'], 'Process', r.topFiles.flatMap((f) => f.processes.map((x) => entryRow(x, [f.key])))),
+    t('filesPerProcess', l10n.t('Top files per process'), ['Process'], 'File', r.topProcesses.flatMap((p) => p.files.map((f) => entryRow(f, [p.key])))),
+    t('filesPerPath', l10n.t('Top files per path'), ['Path'], 'File', r.topPaths.flatMap((p) => p.files.map((f) => entryRow(f, [p.key])))),
   ];
   return tables.filter((x) => x.rows.length > 0);
 }

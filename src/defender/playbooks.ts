@@ -8,6 +8,7 @@ import { NotElevatedError, PassiveModeError } from '../powershell/errors';
 import { findAsrRule } from './asrRules';
 import { isPassiveMode, type ComputerStatus } from './computerStatus';
 import type { Change } from './operations';
+import { l10n } from '../core/l10n';
 
 export type PlaybookId =
   | 'unableToInstall'
@@ -53,9 +54,9 @@ export class TroubleshootingInactiveError extends DefenderToolError {
     super(
       'tsInactive',
       unknown
-        ? `${device} does not report troubleshooting mode (the TroubleShooting* fields are empty; Defender platform 4.18.2203 or later is needed). Update Defender, then turn troubleshooting mode on in the Defender portal.`
-        : `Troubleshooting mode is not active on ${device}. Turn it on from the device page in the Microsoft Defender portal; it can take up to 15 minutes to start. Then refresh This device.`,
-      { action: { title: 'Open Defender Portal', command: CommandIds.openPortal }, expected: true },
+        ? l10n.t('{0} does not report troubleshooting mode (the TroubleShooting* fields are empty; Defender platform 4.18.2203 or later is needed). Update Defender, then turn troubleshooting mode on in the Defender portal.', device)
+        : l10n.t('Troubleshooting mode is not active on {0}. Turn it on from the device page in the Microsoft Defender portal; it can take up to 15 minutes to start. Then refresh This device.', device),
+      { action: { title: l10n.t('Open Defender Portal'), command: CommandIds.openPortal }, expected: true },
     );
   }
 }
@@ -70,9 +71,9 @@ export class TamperProtectionOnError extends DefenderToolError {
     super(
       'tamperOn',
       scriptable === false
-        ? `Tamper protection is still on, and "${title}" needs it off first (the docs' steps). This device's Defender module has no -DisableTamperProtection parameter, so turn it off in ${WINDOWS_SECURITY_STEPS}, then run this again.`
-        : `Tamper protection is still on, and "${title}" needs it off first (the docs' steps). Turn it off with "Turn Off Tamper Protection" (Set-MpPreference -DisableTamperProtection $true), then run this again.`,
-      scriptable === false ? { expected: true } : { action: { title: 'Turn Off Tamper Protection', command: CommandIds.deviceDisableTamperProtection }, expected: true },
+        ? l10n.t('Tamper protection is still on, and "{0}" needs it off first (the docs\' steps). This device\'s Defender module has no -DisableTamperProtection parameter, so turn it off in {1}, then run this again.', title, WINDOWS_SECURITY_STEPS)
+        : l10n.t('Tamper protection is still on, and "{0}" needs it off first (the docs\' steps). Turn it off with "Turn Off Tamper Protection" (Set-MpPreference -DisableTamperProtection $true), then run this again.', title),
+      scriptable === false ? { expected: true } : { action: { title: l10n.t('Turn Off Tamper Protection'), command: CommandIds.deviceDisableTamperProtection }, expected: true },
     );
   }
 }
@@ -82,7 +83,7 @@ export class TamperProtectionNotScriptableError extends DefenderToolError {
   constructor(device: string, turnOff: boolean) {
     super(
       'tamperNotScriptable',
-      `Set-MpPreference on ${device} has no -DisableTamperProtection parameter (it is not part of the published Defender module), so PowerShell cannot turn tamper protection ${turnOff ? 'off' : 'back on'}. Use ${WINDOWS_SECURITY_STEPS}.`,
+      l10n.t('Set-MpPreference on {0} has no -DisableTamperProtection parameter (it is not part of the published Defender module), so PowerShell cannot turn tamper protection {1}. Use {2}.', device, turnOff ? 'off' : l10n.t('back on'), WINDOWS_SECURITY_STEPS),
       { expected: true },
     );
   }
@@ -94,8 +95,8 @@ const tpOff = (status: ComputerStatus): Change[] =>
 export const PLAYBOOKS: readonly Playbook[] = [
   {
     id: 'unableToInstall',
-    title: 'Unable to install an application',
-    scenario: 'An installer fails because Microsoft Defender Antivirus and tamper protection are on: turn tamper protection off, then real-time protection.',
+    get title() { return l10n.t('Unable to install an application'); },
+    get scenario() { return l10n.t('An installer fails because Microsoft Defender Antivirus and tamper protection are on: turn tamper protection off, then real-time protection.'); },
     requiresTamperProtectionOff: false,
     samplesCpu: false,
     command: CommandIds.playbookUnableToInstall,
@@ -103,8 +104,8 @@ export const PLAYBOOKS: readonly Playbook[] = [
   },
   {
     id: 'highCpu',
-    title: 'High CPU usage by MsMpEng.exe',
-    scenario: 'MsMpEng.exe uses a lot of CPU: confirm it, then add path, extension or process exclusions found with Process Monitor.',
+    get title() { return l10n.t('High CPU usage by MsMpEng.exe'); },
+    get scenario() { return l10n.t('MsMpEng.exe uses a lot of CPU: confirm it, then add path, extension or process exclusions found with Process Monitor.'); },
     requiresTamperProtectionOff: false,
     samplesCpu: true,
     needs: 'exclusions',
@@ -116,14 +117,14 @@ export const PLAYBOOKS: readonly Playbook[] = [
       if (clean(ex.paths).length) changes.push({ kind: 'exclusions', list: 'ExclusionPath', op: 'add', values: clean(ex.paths) });
       if (clean(ex.extensions).length) changes.push({ kind: 'exclusions', list: 'ExclusionExtension', op: 'add', values: clean(ex.extensions) });
       if (clean(ex.processes).length) changes.push({ kind: 'exclusions', list: 'ExclusionProcess', op: 'add', values: clean(ex.processes) });
-      if (!changes.length) throw new PlaybookInputError('Give at least one path, extension or process to exclude.');
+      if (!changes.length) throw new PlaybookInputError(l10n.t('Give at least one path, extension or process to exclude.'));
       return changes;
     },
   },
   {
     id: 'appSlow',
-    title: 'Application slow while real-time protection is on',
-    scenario: 'An application takes a long time for basic tasks: with tamper protection off, turn real-time protection off.',
+    get title() { return l10n.t('Application slow while real-time protection is on'); },
+    get scenario() { return l10n.t('An application takes a long time for basic tasks: with tamper protection off, turn real-time protection off.'); },
     requiresTamperProtectionOff: true,
     samplesCpu: false,
     command: CommandIds.playbookAppSlow,
@@ -131,8 +132,8 @@ export const PLAYBOOKS: readonly Playbook[] = [
   },
   {
     id: 'puaBlocked',
-    title: 'Potentially unwanted app (PUA) blocked',
-    scenario: 'A legitimate application is detected as PUA and blocked: with tamper protection off, set PUAProtection to Disabled.',
+    get title() { return l10n.t('Potentially unwanted app (PUA) blocked'); },
+    get scenario() { return l10n.t('A legitimate application is detected as PUA and blocked: with tamper protection off, set PUAProtection to Disabled.'); },
     requiresTamperProtectionOff: true,
     samplesCpu: false,
     command: CommandIds.playbookPuaBlocked,
@@ -140,22 +141,22 @@ export const PLAYBOOKS: readonly Playbook[] = [
   },
   {
     id: 'asrRule',
-    title: 'An attack surface reduction rule is blocking',
-    scenario: 'An ASR rule (for example "Block all Office applications from creating child processes") blocks a legitimate action: set that rule to Disabled, leaving the others as they are.',
+    get title() { return l10n.t('An attack surface reduction rule is blocking'); },
+    get scenario() { return l10n.t('An ASR rule (for example "Block all Office applications from creating child processes") blocks a legitimate action: set that rule to Disabled, leaving the others as they are.'); },
     requiresTamperProtectionOff: false,
     samplesCpu: false,
     needs: 'asrRule',
     command: CommandIds.playbookAsrRule,
     changes: (input) => {
       const rule = input.ruleGuid ? findAsrRule(input.ruleGuid) : undefined;
-      if (!rule) throw new PlaybookInputError(`Choose one of the 19 documented ASR rules${input.ruleGuid ? ` ("${input.ruleGuid}" is not one)` : ''}.`);
+      if (!rule) throw new PlaybookInputError(l10n.t('Choose one of the 19 documented ASR rules{0}.', input.ruleGuid ? l10n.t(' ("{0}" is not one)', input.ruleGuid) : ''));
       return [{ kind: 'asrRule', guid: rule.guid, action: 0 }];
     },
   },
   {
     id: 'networkProtection',
-    title: 'Network protection blocks a domain',
-    scenario: 'Network protection blocks a domain users need: set EnableNetworkProtection to Disabled.',
+    get title() { return l10n.t('Network protection blocks a domain'); },
+    get scenario() { return l10n.t('Network protection blocks a domain users need: set EnableNetworkProtection to Disabled.'); },
     requiresTamperProtectionOff: false,
     samplesCpu: false,
     command: CommandIds.playbookNetworkProtection,
@@ -163,8 +164,8 @@ export const PLAYBOOKS: readonly Playbook[] = [
   },
   {
     id: 'disableTamperProtection',
-    title: 'Turn off tamper protection',
-    scenario: 'During troubleshooting mode, turn tamper protection off so other settings can be changed.',
+    get title() { return l10n.t('Turn off tamper protection'); },
+    get scenario() { return l10n.t('During troubleshooting mode, turn tamper protection off so other settings can be changed.'); },
     requiresTamperProtectionOff: false,
     samplesCpu: false,
     command: CommandIds.deviceDisableTamperProtection,
@@ -176,7 +177,7 @@ export const SCENARIO_PLAYBOOKS = PLAYBOOKS.filter((p) => p.id !== 'disableTampe
 
 export function getPlaybook(id: PlaybookId): Playbook {
   const p = PLAYBOOKS.find((x) => x.id === id);
-  if (!p) throw new PlaybookInputError(`Unknown playbook ${id}.`);
+  if (!p) throw new PlaybookInputError(l10n.t('Unknown playbook {0}.', id));
   return p;
 }
 

@@ -5,6 +5,7 @@
 import { mdText } from '../core/markdown';
 import type { NodeTone, NodeVM } from '../core/treeModel';
 import { REMOTE_UNKNOWNS, type PrerequisiteResult, type PrerequisiteStatus } from './prerequisites';
+import { l10n } from '../core/l10n';
 
 const LOOK: Record<PrerequisiteStatus, [string, NodeTone, string]> = {
   pass: ['pass', 'ok', 'met'],
@@ -34,7 +35,7 @@ export function prerequisiteRows(parentId: string, result: PrerequisiteResult, r
     };
   });
   if (remote) {
-    rows.push({ id: `${parentId}/prereq/remote`, label: 'Not known remotely', description: REMOTE_UNKNOWNS, tooltip: REMOTE_UNKNOWNS, icon: 'info', tone: 'muted', contextValue: 'message' });
+    rows.push({ id: `${parentId}/prereq/remote`, label: l10n.t('Not known remotely'), description: REMOTE_UNKNOWNS, tooltip: REMOTE_UNKNOWNS, icon: 'info', tone: 'muted', contextValue: 'message' });
   }
   return rows;
 }
@@ -48,9 +49,9 @@ export function prerequisitesGroup(parentId: string, result: PrerequisiteResult,
     result.verdict === 'pass' ? 'all met' : [failing && `${failing} not met`, unknown && `${unknown} unknown`].filter(Boolean).join(' · ');
   return {
     id: `${parentId}/prereq`,
-    label: 'Troubleshooting-mode prerequisites',
+    label: l10n.t('Troubleshooting-mode prerequisites'),
     description,
-    tooltip: 'From the prerequisites table of the troubleshooting-mode docs. Unknown is never counted as met.',
+    tooltip: l10n.t('From the prerequisites table of the troubleshooting-mode docs. Unknown is never counted as met.'),
     icon,
     tone,
     contextValue: `prerequisites ${result.verdict}`,

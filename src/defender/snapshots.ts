@@ -9,6 +9,7 @@ import { DefenderToolError } from '../core/errors';
 import { asrActionName, findAsrRule } from './asrRules';
 import type { Change } from './operations';
 import { asBoolean, asNumber, asrEntries, exclusions, sameText, THREE_STATE_NAMES, type ExclusionList, type Preferences } from './preferences';
+import { l10n } from '../core/l10n';
 
 export interface Snapshot {
   readonly version: 1;
@@ -140,7 +141,7 @@ export class CorruptFileError extends DefenderToolError {
   readonly file: string;
   readonly problem: string;
   constructor(file: string, problem: string) {
-    super('corrupt-file', `${file} is damaged: ${problem}.`);
+    super('corrupt-file', l10n.t('{0} is damaged: {1}.', file, problem));
     this.file = file;
     this.problem = problem;
   }

@@ -5,6 +5,7 @@
  * options. Pure: src/fleet/index.ts opens the URI.
  */
 import { DefenderToolError } from '../core/errors';
+import { l10n } from '../core/l10n';
 
 /** Letters, digits and inner hyphens, 1–63 characters per label (RFC 1123). */
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -23,7 +24,7 @@ export function dnsHostName(name: string | undefined | null): string | undefined
 
 export class InvalidHostNameError extends DefenderToolError {
   constructor(name: string) {
-    super('bad-host', `"${name.slice(0, 80)}" is not a DNS host name, so the extension does not pass it to Remote - SSH.`, { expected: true });
+    super('bad-host', l10n.t('"{0}" is not a DNS host name, so the extension does not pass it to Remote - SSH.', name.slice(0, 80)), { expected: true });
   }
 }
 

@@ -7,6 +7,7 @@ import type { ComputerStatus } from './computerStatus';
 import { parseIsoOrMsDate } from './computerStatus';
 import { describeChange, EVENT_TAMPER_BLOCKED, type Change } from './operations';
 import { asBoolean, asNumber, asrAction, exclusions, sameText, threeStateLabel, type Preferences } from './preferences';
+import { l10n } from '../core/l10n';
 
 export type Outcome = 'applied' | 'alreadySet' | 'blockedByTamperProtection' | 'notApplied' | 'unverified';
 
@@ -95,23 +96,23 @@ export function verifyChange(change: Change, rb: ReadBack): Verification {
   const blockEvents = rb.events.filter((e) => e.id === EVENT_TAMPER_BLOCKED);
   const what = describeChange(change);
   if (matches === true) {
-    return { outcome: 'applied', observed, blockEvents, message: `${what}: applied (now ${observed}).` };
+    return { outcome: 'applied', observed, blockEvents, message: l10n.t('{0}: applied (now {1}).', what, observed) };
   }
   if (matches === undefined) {
-    return { outcome: 'unverified', observed, blockEvents, message: `${what}: could not be verified (${observed}).` };
+    return { outcome: 'unverified', observed, blockEvents, message: l10n.t('{0}: could not be verified ({1}).', what, observed) };
   }
   if (blockEvents.length) {
     return {
       outcome: 'blockedByTamperProtection',
       observed,
       blockEvents,
-      message: `${what}: blocked by tamper protection. The command reported success, but Defender logged event ${EVENT_TAMPER_BLOCKED} and the device still shows ${observed}. Make sure troubleshooting mode is active and turn tamper protection off first.`,
+      message: l10n.t('{0}: blocked by tamper protection. The command reported success, but Defender logged event {1} and the device still shows {2}. Make sure troubleshooting mode is active and turn tamper protection off first.', what, EVENT_TAMPER_BLOCKED, observed),
     };
   }
   return {
     outcome: 'notApplied',
     observed,
     blockEvents,
-    message: `${what}: did not take effect; the device still shows ${observed} and no tamper-protection event was logged. A policy (Intune, GPO) may enforce this setting.`,
+    message: l10n.t('{0}: did not take effect; the device still shows {1} and no tamper-protection event was logged. A policy (Intune, GPO) may enforce this setting.', what, observed),
   };
 }

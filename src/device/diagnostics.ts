@@ -90,36 +90,36 @@ export function registerDiagnostics(context: vscode.ExtensionContext, deps: Diag
     if (w.start) {
       nodes.push({
         id: 'session/this-device/events',
-        label: 'Events',
-        description: 'Defender Operational log of this session',
+        label: vscode.l10n.t('Events'),
+        description: vscode.l10n.t('Defender Operational log of this session'),
         icon: 'list-flat',
         tone: 'info',
         contextValue: 'sessionEvents',
-        command: { command: CommandIds.eventsShow, title: 'Show Events', args: [{ start: w.start.toISOString(), end: w.end?.toISOString(), title: 'Session events' }] },
+        command: { command: CommandIds.eventsShow, title: vscode.l10n.t('Show Events'), args: [{ start: w.start.toISOString(), end: w.end?.toISOString(), title: vscode.l10n.t('Session events') }] },
       });
     }
     for (const r of storedReports.filter((x) => inSession(x.recordedAt))) {
       nodes.push({
         id: `session/this-device/perf/${r.file}`,
-        label: `Performance report ${r.recordedAt.toLocaleTimeString()}`,
-        description: `${r.seconds} s recording`,
+        label: vscode.l10n.t('Performance report {0}', r.recordedAt.toLocaleTimeString()),
+        description: vscode.l10n.t('{0} s recording', r.seconds),
         icon: 'graph',
         tone: 'info',
         contextValue: 'performanceReport',
-        command: { command: CommandIds.performanceOpenReport, title: 'Open Performance Report', args: [{ file: r.file }] },
+        command: { command: CommandIds.performanceOpenReport, title: vscode.l10n.t('Open Performance Report'), args: [{ file: r.file }] },
       });
     }
     const last = sessionReports.at(-1);
     nodes.push({
       id: 'session/this-device/report',
-      label: 'Session report',
-      description: last ? path.basename(last) : 'write it',
+      label: vscode.l10n.t('Session report'),
+      description: last ? path.basename(last) : vscode.l10n.t('write it'),
       icon: 'notebook-render-output',
       tone: 'info',
       contextValue: 'sessionReport',
       command: last
-        ? { command: CommandIds.sessionReportOpen, title: 'Open Session Report', args: [{ file: last }] }
-        : { command: CommandIds.sessionReportWrite, title: 'Write Session Report', args: [] },
+        ? { command: CommandIds.sessionReportOpen, title: vscode.l10n.t('Open Session Report'), args: [{ file: last }] }
+        : { command: CommandIds.sessionReportWrite, title: vscode.l10n.t('Write Session Report'), args: [] },
     });
     return nodes;
   }
@@ -148,7 +148,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, deps: Diag
     return result.rows.map((r) => ({
       name: r.requirement,
       ok: r.status === 'pass' ? true : r.status === 'fail' ? false : undefined,
-      detail: `${r.found} (needs ${r.needed}${r.kb && r.status !== 'pass' ? `; ${r.kb}` : ''})`,
+      detail: vscode.l10n.t('{0} (needs {1}{2})', r.found, r.needed, r.kb && r.status !== 'pass' ? `; ${r.kb}` : ''),
     }));
   }
 
@@ -164,7 +164,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, deps: Diag
     const snaps = await engine.snapshots();
     const inWindow = snaps.filter((s) => !start || s.takenAt.getTime() >= start.getTime() - 60_000);
     let after = inWindow.at(-1);
-    if (ts?.active) after = await engine.takeSnapshot('session report').catch(() => after);
+    if (ts?.active) after = await engine.takeSnapshot(vscode.l10n.t('session report')).catch(() => after);
     const before = inWindow[0];
     const read = async (ref: SnapshotRef | undefined) => {
       if (!ref) return undefined;
@@ -216,7 +216,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, deps: Diag
     const given = arg && typeof arg === 'object' && typeof (arg as { file?: unknown }).file === 'string' ? (arg as { file: string }).file : undefined;
     const file = given ?? sessionReports.at(-1);
     if (!file) {
-      const choice = await vscode.window.showInformationMessage('There is no session report for this device yet.', 'Write Session Report');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('There is no session report for this device yet.'), vscode.l10n.t('Write Session Report'));
       return choice ? writeSessionReport() : undefined;
     }
     await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));

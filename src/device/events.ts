@@ -94,7 +94,7 @@ export class EventLogPanels {
     const reader = new EventLogReader(this.engine, range);
     this.reader = reader;
     await reader.nextPage();
-    const title = range.title ?? 'Defender events';
+    const title = range.title ?? vscode.l10n.t('Defender events');
     if (!this.panel) {
       this.panel = GridListPanel.create(PanelTypes.events, title, this.extensionUri, this.log, () => this.loadMore());
       this.panel.onDidDispose(() => (this.panel = undefined));
@@ -148,11 +148,11 @@ export class EventLogPanels {
 export async function pickRange(sessionStart: Date | undefined, sessionEnd: Date | undefined): Promise<EventRange | undefined> {
   const now = Date.now();
   const items: (vscode.QuickPickItem & { range: EventRange })[] = [];
-  if (sessionStart) items.push({ label: 'This troubleshooting session', description: `since ${label(sessionStart)}`, range: { start: sessionStart, end: sessionEnd, title: 'Session events' } });
+  if (sessionStart) items.push({ label: vscode.l10n.t('This troubleshooting session'), description: vscode.l10n.t('since {0}', label(sessionStart)), range: { start: sessionStart, end: sessionEnd, title: vscode.l10n.t('Session events') } });
   for (const [text, hours] of [['Last hour', 1], ['Last 4 hours', 4], ['Last 24 hours', 24], ['Last 7 days', 168]] as const) {
-    items.push({ label: text, range: { start: new Date(now - hours * 3_600_000), title: `Defender events: ${text.toLowerCase()}` } });
+    items.push({ label: text, range: { start: new Date(now - hours * 3_600_000), title: vscode.l10n.t('Defender events: {0}', text.toLowerCase()) } });
   }
-  const pick = await vscode.window.showQuickPick(items, { title: 'Defender events: which time range?' });
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Defender events: which time range?') });
   return pick?.range;
 }
 

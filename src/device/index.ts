@@ -53,7 +53,7 @@ const cfg = () => vscode.workspace.getConfiguration(NS);
 class TrustedRunner implements PowerShellRunner {
   constructor(private readonly inner: PowerShellRunner) {}
   run<T>(body: string, options?: { timeoutMs?: number }): Promise<T> {
-    if (!vscode.workspace.isTrusted) return Promise.reject(new WorkspaceNotTrustedError('Running PowerShell'));
+    if (!vscode.workspace.isTrusted) return Promise.reject(new WorkspaceNotTrustedError(vscode.l10n.t('Running PowerShell')));
     return this.inner.run<T>(body, options);
   }
 }
@@ -205,7 +205,7 @@ export function registerDeviceFeature(context: vscode.ExtensionContext, deps: De
     const file = typeof arg === 'object' && arg !== null && typeof (arg as { file?: unknown }).file === 'string' ? (arg as { file: string }).file : undefined;
     const target = file ?? (await engine.snapshots()).at(-1)?.file;
     if (!target) {
-      void vscode.window.showInformationMessage('There is no snapshot of this device yet.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('There is no snapshot of this device yet.'));
       return;
     }
     await vscode.window.showTextDocument(vscode.Uri.file(target), { preview: true });
@@ -249,7 +249,7 @@ export function registerDeviceFeature(context: vscode.ExtensionContext, deps: De
     registerCommand(
       CommandIds.deviceUndo,
       async () => {
-        const result = await withProgress('Undo my changes', (u) => engine.undo(u));
+        const result = await withProgress(vscode.l10n.t('Undo my changes'), (u) => engine.undo(u));
         api.prompter.showResult(result);
         await refresh();
         return result;
@@ -259,9 +259,9 @@ export function registerDeviceFeature(context: vscode.ExtensionContext, deps: De
     registerCommand(
       CommandIds.snapshotTake,
       async () => {
-        const ref = await engine.takeSnapshot('on demand');
+        const ref = await engine.takeSnapshot(vscode.l10n.t('on demand'));
         await refresh();
-        void vscode.window.showInformationMessage(`Snapshot of ${ref.device} saved (${ref.takenAt.toLocaleString()}).`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Snapshot of {0} saved ({1}).', ref.device, ref.takenAt.toLocaleString()));
         return ref;
       },
       log,

@@ -87,14 +87,14 @@ export function createPerformanceAnalyzer(deps: PerformanceDeps): PerformanceAna
     const facts = await deps.engine.runRead<{ platform?: string; elevated?: boolean; hasReport?: boolean }>('performance analyzer facts', analyzerFactsScript());
     const ready = analyzerReadiness(facts?.platform || undefined, facts?.elevated === true);
     if (!ready.ok) throw new AnalyzerNotReadyError(ready.message);
-    if (facts?.hasReport === false) throw new AnalyzerNotReadyError('Get-MpPerformanceReport is not available on this device (the DefenderPerformance module ships with platform 4.18.2108.7 and later).');
+    if (facts?.hasReport === false) throw new AnalyzerNotReadyError(vscode.l10n.t('Get-MpPerformanceReport is not available on this device (the DefenderPerformance module ships with platform 4.18.2108.7 and later).'));
   }
 
   async function pickSeconds(args: RecordArgs): Promise<number> {
     if (args.seconds !== undefined) return args.seconds;
     const pick = await vscode.window.showQuickPick(
-      DURATIONS.map((s) => ({ label: s < 60 ? `${s} seconds` : `${s / 60} minute${s === 60 ? '' : 's'}`, seconds: s, description: s === 60 ? 'reproduce the slow scenario meanwhile' : undefined })),
-      { title: 'Record Defender performance: how long?', placeHolder: 'Reproduce the slow scenario while the recording runs' },
+      DURATIONS.map((s) => ({ label: s < 60 ? vscode.l10n.t('{0} seconds', s) : vscode.l10n.t('{0} minute{1}', s / 60, s === 60 ? '' : 's'), seconds: s, description: s === 60 ? vscode.l10n.t('reproduce the slow scenario meanwhile') : undefined })),
+      { title: vscode.l10n.t('Record Defender performance: how long?'), placeHolder: vscode.l10n.t('Reproduce the slow scenario while the recording runs') },
     );
     if (!pick) throw new UserCancelledError();
     return pick.seconds;
@@ -105,14 +105,14 @@ export function createPerformanceAnalyzer(deps: PerformanceDeps): PerformanceAna
     const signal = controller.signal;
     try {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Recording Defender performance (${seconds} s)`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Recording Defender performance ({0} s)', seconds), cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller?.abort());
           const started = Date.now();
           let shown = 0;
           const tick = setInterval(() => {
             const done = Math.min(100, ((Date.now() - started) / 1000 / seconds) * 100);
-            progress.report({ increment: done - shown, message: `${Math.max(0, Math.ceil(seconds - (Date.now() - started) / 1000))} s left` });
+            progress.report({ increment: done - shown, message: vscode.l10n.t('{0} s left', Math.max(0, Math.ceil(seconds - (Date.now() - started) / 1000))) });
             shown = done;
           }, 1000);
           try {
@@ -129,16 +129,16 @@ export function createPerformanceAnalyzer(deps: PerformanceDeps): PerformanceAna
 
   async function record(arg?: unknown): Promise<RecordResult | undefined> {
     const args: RecordArgs = arg && typeof arg === 'object' ? (arg as RecordArgs) : {};
-    if (controller) throw new AnalyzerNotReadyError('A performance recording is already running. Cancel it first.');
+    if (controller) throw new AnalyzerNotReadyError(vscode.l10n.t('A performance recording is already running. Cancel it first.'));
     await checkReady();
     const seconds = await pickSeconds(args);
     if (!args.acknowledged) {
       const go = await vscode.window.showWarningMessage(
-        `Record Defender performance for ${seconds} seconds?`,
+        vscode.l10n.t('Record Defender performance for {0} seconds?', seconds),
         { modal: true, detail: `${PII_NOTICE}\n\n${TS_MODE_NOTICE}` },
-        'Record',
+        vscode.l10n.t('Record'),
       );
-      if (go !== 'Record') throw new UserCancelledError();
+      if (go !== vscode.l10n.t('Record')) throw new UserCancelledError();
     }
     const recordedAt = new Date();
     const base = reportFileName(recordedAt);
@@ -150,9 +150,9 @@ export function createPerformanceAnalyzer(deps: PerformanceDeps): PerformanceAna
       const message = err instanceof Error ? err.message : String(err);
       if (!isWprBusy(message)) throw err;
       const fix = args.cancelBusyWpr || await vscode.window.showWarningMessage(
-        'Windows Performance Recorder is already recording, so a new recording cannot start.',
-        { modal: true, detail: `The documented fix cancels the running WPR session:\n\n${WPR_CANCEL_COMMAND}\n\nThen record again.` },
-        'Cancel WPR Recording and Retry',
+        vscode.l10n.t('Windows Performance Recorder is already recording, so a new recording cannot start.'),
+        { modal: true, detail: vscode.l10n.t('The documented fix cancels the running WPR session:\n\n{0}\n\nThen record again.', WPR_CANCEL_COMMAND) },
+        vscode.l10n.t('Cancel WPR Recording and Retry'),
       );
       if (!fix) throw new UserCancelledError();
       await deps.engine.runRead('wpr cancel', wprCancelScript());
@@ -175,10 +175,10 @@ export function createPerformanceAnalyzer(deps: PerformanceDeps): PerformanceAna
     if (!file) {
       const names = (await fs.readdir(dir()).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort().reverse();
       if (!names.length) {
-        void vscode.window.showInformationMessage('There is no performance report for this device yet. Record one first.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('There is no performance report for this device yet. Record one first.'));
         return undefined;
       }
-      const pick = await vscode.window.showQuickPick(names.map((n) => ({ label: n.replace(/\.json$/, ''), file: path.join(dir(), n) })), { title: 'Open a performance report' });
+      const pick = await vscode.window.showQuickPick(names.map((n) => ({ label: n.replace(/\.json$/, ''), file: path.join(dir(), n) })), { title: vscode.l10n.t('Open a performance report') });
       if (!pick) return undefined;
       file = pick.file;
     }
@@ -224,13 +224,13 @@ export class ReportPanel {
     private readonly stored: StoredReport,
     private readonly data: ReturnType<typeof reportTables>,
   ) {
-    this.panel = vscode.window.createWebviewPanel(PanelTypes.performanceReport, `Performance: ${stored.device}`, vscode.ViewColumn.Active, panelOptions(deps.extensionUri));
+    this.panel = vscode.window.createWebviewPanel(PanelTypes.performanceReport, vscode.l10n.t('Performance: {0}', stored.device), vscode.ViewColumn.Active, panelOptions(deps.extensionUri));
     this.panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'defender.svg');
     this.panel.webview.html = renderPage({
       cspSource: this.panel.webview.cspSource,
       scriptUri: bundleUri(this.panel.webview, deps.extensionUri, 'report.js'),
       nonce: newNonce(),
-      title: `Defender performance report: ${stored.device}`,
+      title: vscode.l10n.t('Defender performance report: {0}', stored.device),
       css: THEME_CSS + REPORT_CSS_EXTRA,
       body: '<div id="app" role="main"></div>',
     });

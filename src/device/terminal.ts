@@ -71,13 +71,13 @@ export class DefenderTerminal implements vscode.Disposable {
 
   /** Runs one command line; `settled` says whether completion is known. */
   async run(commandLine: string): Promise<{ settled: boolean; exitCode?: number; note?: string }> {
-    if (!vscode.workspace.isTrusted) throw new WorkspaceNotTrustedError('Running PowerShell');
+    if (!vscode.workspace.isTrusted) throw new WorkspaceNotTrustedError(vscode.l10n.t('Running PowerShell'));
     const t = this.ensure();
     t.show(true);
     const integration = await this.waitForIntegration(t);
     if (!integration) {
       t.sendText(commandLine, true);
-      const note = 'Shell integration is not active in the Defender PowerShell terminal, so the command was typed into it; the result is checked by reading the setting back.';
+      const note = vscode.l10n.t('Shell integration is not active in the Defender PowerShell terminal, so the command was typed into it; the result is checked by reading the setting back.');
       this.log.info(`[terminal] sendText (no shell integration): ${commandLine}`);
       this.note(note);
       return { settled: false, note };

@@ -47,11 +47,11 @@ export function registerDetectionRules(context: vscode.ExtensionContext, deps: D
 
   const queryAtCursor = (): string => {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) throw new UserCancelledError('Open a .kql file and put the cursor in a query.');
+    if (!editor) throw new UserCancelledError(vscode.l10n.t('Open a .kql file and put the cursor in a query.'));
     const doc = editor.document;
     if (!editor.selection.isEmpty) return doc.getText(editor.selection);
     const block = blockAt(splitBlocks(doc.getText()), doc.offsetAt(editor.selection.active));
-    if (!block?.text.trim()) throw new UserCancelledError('Put the cursor in a query (blank lines separate queries).');
+    if (!block?.text.trim()) throw new UserCancelledError(vscode.l10n.t('Put the cursor in a query (blank lines separate queries).'));
     return block.text;
   };
 
@@ -60,8 +60,8 @@ export function registerDetectionRules(context: vscode.ExtensionContext, deps: D
     const name =
       options.name ??
       (await vscode.window.showInputBox({
-        title: 'Create detection rule (1/3): name',
-        prompt: 'The rule\'s name; alerts it raises carry it as their title.',
+        title: vscode.l10n.t('Create detection rule (1/3): name'),
+        prompt: vscode.l10n.t('The rule\'s name; alerts it raises carry it as their title.'),
         value: defaults.name ?? '',
         validateInput: (v) => (v.trim() ? undefined : 'A name is required.'),
       }));
@@ -70,8 +70,8 @@ export function registerDetectionRules(context: vscode.ExtensionContext, deps: D
       options.frequency ??
       (
         await vscode.window.showQuickPick(
-          RULE_FREQUENCIES.map((f) => ({ label: f.label, description: `schedule.frequency ${f.frequency}`, frequency: f.frequency })),
-          { title: 'Create detection rule (2/3): how often it runs' },
+          RULE_FREQUENCIES.map((f) => ({ label: f.label, description: vscode.l10n.t('schedule.frequency {0}', f.frequency), frequency: f.frequency })),
+          { title: vscode.l10n.t('Create detection rule (2/3): how often it runs') },
         )
       )?.frequency;
     if (!frequency) throw new UserCancelledError();
@@ -80,7 +80,7 @@ export function registerDetectionRules(context: vscode.ExtensionContext, deps: D
       ((
         await vscode.window.showQuickPick(
           RULE_SEVERITIES.map((s) => ({ label: s, picked: s === 'medium' })),
-          { title: 'Create detection rule (3/3): severity of its alerts' },
+          { title: vscode.l10n.t('Create detection rule (3/3): severity of its alerts') },
         )
       )?.label as RuleSeverity | undefined);
     if (!severity) throw new UserCancelledError();
@@ -88,21 +88,21 @@ export function registerDetectionRules(context: vscode.ExtensionContext, deps: D
     const input = { name, queryText: query, frequency, severity, title: defaults.title, description: defaults.description };
     const problems = checkRuleInput(input);
     if (problems.length && !options.force) {
-      const go = await vscode.window.showWarningMessage(`The rule may be rejected or raise no useful alerts:\n${problems.join('\n')}`, { modal: true }, 'Create Anyway');
+      const go = await vscode.window.showWarningMessage(vscode.l10n.t('The rule may be rejected or raise no useful alerts:\n{0}', problems.join('\n')), { modal: true }, vscode.l10n.t('Create Anyway'));
       if (!go) throw new UserCancelledError();
     }
     const body = detectionRuleBody(input);
 
     const endpoint = normalizeEndpoint(cfg().get<string>('graph.endpoint'), DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
     if (!isGlobalGraph(endpoint)) {
-      throw new DefenderToolError('not-available', 'Custom detection rules through Graph are available on the global service only, not in US Government or China clouds.');
+      throw new DefenderToolError('not-available', vscode.l10n.t('Custom detection rules through Graph are available on the global service only, not in US Government or China clouds.'));
     }
     const scope = graphHuntingScope(endpoint).replace(/ThreatHunting\.Read\.All$/, 'CustomDetection.ReadWrite.All');
     if (!options.name) {
       const ok = await vscode.window.showInformationMessage(
-        `Create the custom detection rule "${name}" (${severity}, ${RULE_FREQUENCIES.find((f) => f.frequency === frequency)!.label.toLowerCase()})?`,
-        { modal: true, detail: `POST ${endpoint}/${DETECTION_RULES_PATH}\n\n${JSON.stringify(body, null, 2)}` },
-        'Create Rule',
+        vscode.l10n.t('Create the custom detection rule "{0}" ({1}, {2})?', name, severity, RULE_FREQUENCIES.find((f) => f.frequency === frequency)!.label.toLowerCase()),
+        { modal: true, detail: vscode.l10n.t('POST {0}/{1}\n\n{2}', endpoint, DETECTION_RULES_PATH, JSON.stringify(body, null, 2)) },
+        vscode.l10n.t('Create Rule'),
       );
       if (!ok) throw new UserCancelledError();
     }
@@ -112,8 +112,8 @@ export function registerDetectionRules(context: vscode.ExtensionContext, deps: D
     log.info(`${text} (POST ${DETECTION_RULES_PATH})`);
     const portal = (cfg().get<string>('portal.url') || DEFAULT_PORTAL_URL).replace(/\/+$/, '');
     void vscode.window
-      .showInformationMessage(`${text} In the Defender portal it is listed with the other custom detection rules (Hunting › Custom detection rules).`, 'Open Defender Portal')
-      .then((choice) => choice && vscode.env.openExternal(vscode.Uri.parse(portal)));
+      .showInformationMessage(vscode.l10n.t('{0} In the Defender portal it is listed with the other custom detection rules (Hunting › Custom detection rules).', text), vscode.l10n.t('Open Defender Portal'))
+      .then((choice) => (choice ? vscode.env.openExternal(vscode.Uri.parse(portal)) : undefined));
     return rule;
   };
 

@@ -162,7 +162,7 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
               // More pages are likely: offer a cancellable notification with the count.
               if (!notify && p.loaded >= 10_000) {
                 void vscode.window.withProgress(
-                  { location: vscode.ProgressLocation.Notification, title: 'Loading tenant devices', cancellable: true },
+                  { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading tenant devices'), cancellable: true },
                   (progress, token) => {
                     notify = progress;
                     progress.report({ message: progressText(model.count) });
@@ -228,20 +228,20 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
     const f = filter();
     if (f) {
       rows.push(
-        tenantMessage('filter', `Filter: ${f}`, {
+        tenantMessage('filter', vscode.l10n.t('Filter: {0}', f), {
           icon: 'filter',
-          tooltip: 'Only devices matching this OData $filter are listed. Select to clear it.',
-          command: { command: CommandIds.devicesClearFilter, title: 'Clear Filter' },
+          tooltip: vscode.l10n.t('Only devices matching this OData $filter are listed. Select to clear it.'),
+          command: { command: CommandIds.devicesClearFilter, title: vscode.l10n.t('Clear Filter') },
         }),
       );
     }
     if (state.kind === 'loading') {
       rows.push(
-        tenantMessage('loading', `Loading… ${progressText(model.count)}`, {
+        tenantMessage('loading', vscode.l10n.t('Loading… {0}', progressText(model.count)), {
           icon: 'loading~spin',
           description: state.note,
-          tooltip: 'Select to stop loading; the devices listed so far stay.',
-          command: { command: CommandIds.devicesStopLoading, title: 'Stop Loading' },
+          tooltip: vscode.l10n.t('Select to stop loading; the devices listed so far stay.'),
+          command: { command: CommandIds.devicesStopLoading, title: vscode.l10n.t('Stop Loading') },
         }),
       );
     }
@@ -253,25 +253,25 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
     if (state.kind === 'failed') {
       const msg = state.error instanceof Error ? state.error.message.split('\n')[0] : String(state.error);
       rows.push(
-        messageNode(`${TENANT_GROUP_ID}/failed`, `Stopped after ${plural(model.count, 'device')}: ${msg}`, {
+        messageNode(`${TENANT_GROUP_ID}/failed`, vscode.l10n.t('Stopped after {0}: {1}', plural(model.count, 'device'), msg), {
           icon: 'error',
           tone: 'error',
-          command: { command: CommandIds.devicesRefresh, title: 'Retry' },
+          command: { command: CommandIds.devicesRefresh, title: vscode.l10n.t('Retry') },
         }),
       );
     }
     if (state.kind === 'stopped') {
       rows.push(
-        tenantMessage('stopped', `Stopped after ${plural(model.count, 'device')}`, {
-          description: 'select to load all again',
-          command: { command: CommandIds.devicesRefresh, title: 'Reload' },
+        tenantMessage('stopped', vscode.l10n.t('Stopped after {0}', plural(model.count, 'device')), {
+          description: vscode.l10n.t('select to load all again'),
+          command: { command: CommandIds.devicesRefresh, title: vscode.l10n.t('Reload') },
         }),
       );
     }
     if (state.kind === 'done' && state.result.stoppedAtMax) {
       rows.push(
-        tenantMessage('limit', `Showing the first ${plural(model.count, 'device')}`, {
-          description: `your limit ${SettingIds.devicesMaxCount}; set it to 0 to list all`,
+        tenantMessage('limit', vscode.l10n.t('Showing the first {0}', plural(model.count, 'device')), {
+          description: vscode.l10n.t('your limit {0}; set it to 0 to list all', SettingIds.devicesMaxCount),
         }),
       );
     }
@@ -284,15 +284,15 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
       }),
     );
     if (state.kind === 'done' && model.count === 0) {
-      rows.push(tenantMessage('empty', f ? 'No devices match the filter' : 'No devices visible to your account'));
+      rows.push(tenantMessage('empty', f ? vscode.l10n.t('No devices match the filter') : vscode.l10n.t('No devices visible to your account')));
     }
     return rows;
   };
 
   const signInRow = (): NodeVM =>
-    messageNode('devices/tenant/signin', 'Sign in to list your tenant\'s devices', {
+    messageNode('devices/tenant/signin', vscode.l10n.t('Sign in to list your tenant\'s devices'), {
       icon: 'account',
-      command: { command: CommandIds.signIn, title: 'Sign in' },
+      command: { command: CommandIds.signIn, title: vscode.l10n.t('Sign in') },
     });
 
   const stopLoading = () => {
@@ -310,25 +310,25 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
   const machineId = (node?: NodeVM): string => {
     const id = tenantMachineId(node?.id);
     if (id) return id;
-    throw new UserCancelledError('Run this from a device in the Devices view.');
+    throw new UserCancelledError(vscode.l10n.t('Run this from a device in the Devices view.'));
   };
 
   const search = async (): Promise<Machine | undefined> => {
     if (model.count === 0) {
       void vscode.window.showInformationMessage(
-        state.kind === 'loading' ? 'Devices are still loading; search again in a moment.' : 'No tenant devices are loaded yet.',
+        state.kind === 'loading' ? vscode.l10n.t('Devices are still loading; search again in a moment.') : vscode.l10n.t('No tenant devices are loaded yet.'),
       );
       return undefined;
     }
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { machineId: string }>();
-    qp.title = `Search ${plural(model.count, 'loaded device')}`;
-    qp.placeholder = 'Name, id, IP, platform, device group, health or tag';
+    qp.title = vscode.l10n.t('Search {0}', plural(model.count, 'loaded device'));
+    qp.placeholder = vscode.l10n.t('Name, id, IP, platform, device group, health or tag');
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
     const update = () => {
       const { matches, total } = searchDevices(model.machines, qp.value, 200);
       qp.items = matches.map((x) => ({ ...deviceSearchItem(x.machine), alwaysShow: true }));
-      qp.title = `Search ${plural(model.count, 'loaded device')}: ${formatCount(total)} match${total === 1 ? '' : 'es'}${total > 200 ? ', showing 200' : ''}`;
+      qp.title = vscode.l10n.t('Search {0}: {1} match{2}{3}', plural(model.count, 'loaded device'), formatCount(total), total === 1 ? '' : 'es', total > 200 ? vscode.l10n.t(', showing 200') : '');
     };
     update();
     const picked = await new Promise<string | undefined>((resolve) => {
@@ -347,11 +347,11 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
     // Reveal needs the row's place in the tree; show the device's facts and actions instead.
     const choice = await vscode.window.showInformationMessage(
       `${m.computerDnsName ?? m.id}: ${[m.osPlatform, m.healthStatus, m.rbacGroupName].filter(Boolean).join(' · ')}`,
-      'Open in Defender Portal',
-      'Copy Device Id',
+      vscode.l10n.t('Open in Defender Portal'),
+      vscode.l10n.t('Copy Device Id'),
     );
-    if (choice === 'Open in Defender Portal') await vscode.commands.executeCommand(CommandIds.deviceOpenInPortal, { id: `device/tenant/${m.id}`, label: m.computerDnsName ?? m.id });
-    if (choice === 'Copy Device Id') await vscode.env.clipboard.writeText(m.id);
+    if (choice === vscode.l10n.t('Open in Defender Portal')) await vscode.commands.executeCommand(CommandIds.deviceOpenInPortal, { id: `device/tenant/${m.id}`, label: m.computerDnsName ?? m.id });
+    if (choice === vscode.l10n.t('Copy Device Id')) await vscode.env.clipboard.writeText(m.id);
     return m;
   };
 
@@ -359,9 +359,9 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
     let value = text;
     if (value === undefined) {
       value = await vscode.window.showInputBox({
-        title: 'Filter tenant devices (OData $filter, sent to the MDE API)',
+        title: vscode.l10n.t('Filter tenant devices (OData $filter, sent to the MDE API)'),
         prompt:
-          "e.g. healthStatus ne 'Active' · osPlatform eq 'Windows11' and riskScore eq 'High' · contains(machineTags,'pilot') · lastSeen gt 2026-11-01Z. Empty clears the filter.",
+          vscode.l10n.t("e.g. healthStatus ne 'Active' · osPlatform eq 'Windows11' and riskScore eq 'High' · contains(machineTags,'pilot') · lastSeen gt 2026-11-01Z. Empty clears the filter."),
         value: filter(),
         validateInput: (v) => {
           if (!v.trim()) return undefined;
@@ -385,7 +385,7 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
     const current = parseGroupBy(cfg().get<string>('devices.groupBy'));
     const pick = await vscode.window.showQuickPick(
       GROUP_BY_OPTIONS.map((o) => ({ label: o.label, detail: o.detail, value: o.value, picked: o.value === current, description: o.value === current ? 'current' : undefined })),
-      { title: 'Group tenant devices by' },
+      { title: vscode.l10n.t('Group tenant devices by') },
     );
     if (!pick) throw new UserCancelledError();
     await cfg().update('devices.groupBy', pick.value, vscode.ConfigurationTarget.Global);
@@ -444,15 +444,15 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
         if (!host) throw new InvalidHostNameError(name);
         if (!vscode.extensions.getExtension('ms-vscode-remote.remote-ssh')) {
           const choice = await vscode.window.showWarningMessage(
-            'Connecting to a device needs the Remote - SSH extension.',
-            'Show Remote - SSH',
+            vscode.l10n.t('Connecting to a device needs the Remote - SSH extension.'),
+            vscode.l10n.t('Show Remote - SSH'),
           );
           if (choice) await vscode.commands.executeCommand('workbench.extensions.search', 'ms-vscode-remote.remote-ssh');
           return undefined;
         }
         const folder = await vscode.window.showInputBox({
-          title: `Open a folder on ${host} over Remote-SSH`,
-          prompt: 'Folder on the device; the extension then runs there, so its PowerShell commands act on that device.',
+          title: vscode.l10n.t('Open a folder on {0} over Remote-SSH', host),
+          prompt: vscode.l10n.t('Folder on the device; the extension then runs there, so its PowerShell commands act on that device.'),
           value: 'C:\\',
         });
         if (!folder) throw new UserCancelledError();

@@ -58,19 +58,19 @@ export function registerInvestigationPackage(context: vscode.ExtensionContext, d
 
   const collect = async (node?: NodeVM, options: CollectOptions = {}) => {
     const machineId = tenantMachineId(node?.id);
-    if (!machineId) throw new UserCancelledError('Run this from a tenant device in the Devices view.');
+    if (!machineId) throw new UserCancelledError(vscode.l10n.t('Run this from a tenant device in the Devices view.'));
     const name = deps.deviceName(machineId) ?? node?.label ?? machineId;
     const comment =
       options.comment ??
       (await vscode.window.showInputBox({
-        title: `Collect investigation package from ${name}`,
-        prompt: 'Comment for the machine action (required by the API; it shows in the portal\'s action center).',
+        title: vscode.l10n.t('Collect investigation package from {0}', name),
+        prompt: vscode.l10n.t('Comment for the machine action (required by the API; it shows in the portal\'s action center).'),
         value: 'Troubleshooting mode evidence (MpPreference snapshots, operational logs), collected from VS Code',
         validateInput: validateComment,
       }));
     if (comment === undefined) throw new UserCancelledError();
     const client = await deps.mdeClient([deps.readScope(), COLLECT_SCOPE], uriLimiter);
-    if (!client) throw new UserCancelledError('Collecting a package needs a sign-in with the Machine.CollectForensics permission.');
+    if (!client) throw new UserCancelledError(vscode.l10n.t('Collecting a package needs a sign-in with the Machine.CollectForensics permission.'));
 
     let action: MachineAction;
     try {
@@ -84,8 +84,8 @@ export function registerInvestigationPackage(context: vscode.ExtensionContext, d
       const follow =
         options.followRunning ??
         (await vscode.window.showWarningMessage(
-          `A collection is already running on ${name} (${actionStatusText(running)}, requested ${running.creationDateTimeUtc ?? 'earlier'}). The API starts no second one.`,
-          'Follow Running Collection',
+          vscode.l10n.t('A collection is already running on {0} ({1}, requested {2}). The API starts no second one.', name, actionStatusText(running), running.creationDateTimeUtc ?? 'earlier'),
+          vscode.l10n.t('Follow Running Collection'),
         )) !== undefined;
       if (!follow) throw new UserCancelledError();
       action = running;
@@ -93,7 +93,7 @@ export function registerInvestigationPackage(context: vscode.ExtensionContext, d
     }
 
     const done = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Investigation package from ${name}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Investigation package from {0}', name), cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
@@ -105,21 +105,21 @@ export function registerInvestigationPackage(context: vscode.ExtensionContext, d
       },
     );
     if (done.status !== 'Succeeded') {
-      throw new DefenderApiError({ status: 0, apiCode: done.status ?? 'Failed', message: `The collection on ${name} ended as ${actionStatusText(done)} (action ${done.id}).` });
+      throw new DefenderApiError({ status: 0, apiCode: done.status ?? 'Failed', message: vscode.l10n.t('The collection on {0} ended as {1} (action {2}).', name, actionStatusText(done), done.id) });
     }
 
     const folder = options.folder ?? (await pickFolder(name));
     const file = path.join(folder, packageFileName(name, done.id));
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Downloading the package from ${name}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading the package from {0}', name), cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        progress.report({ message: 'asking for the download link (GetPackageUri, at most 2 calls a minute)' });
+        progress.report({ message: vscode.l10n.t('asking for the download link (GetPackageUri, at most 2 calls a minute)') });
         const uri = await packageUri(client, done.id, {
           clock: systemClock,
           signal: controller.signal,
-          onWait: (ms) => progress.report({ message: `waiting ${Math.ceil(ms / 1000)} s: GetPackageUri allows 2 calls a minute` }),
+          onWait: (ms) => progress.report({ message: vscode.l10n.t('waiting {0} s: GetPackageUri allows 2 calls a minute', Math.ceil(ms / 1000)) }),
         });
         await download(uri, file, controller.signal, (text, increment) => progress.report({ message: text, increment }));
       },
@@ -133,7 +133,7 @@ export function registerInvestigationPackage(context: vscode.ExtensionContext, d
       canSelectFolders: true,
       canSelectFiles: false,
       canSelectMany: false,
-      title: `Folder for the investigation package of ${name}`,
+      title: vscode.l10n.t('Folder for the investigation package of {0}', name),
       openLabel: 'Save Package Here',
     });
     if (!picked?.[0]) throw new UserCancelledError();
@@ -144,7 +144,7 @@ export function registerInvestigationPackage(context: vscode.ExtensionContext, d
   const openPackage = async (zipUri?: vscode.Uri, openName?: string) => {
     let uri = zipUri;
     if (!uri) {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ZIP packages': ['zip'] }, title: 'Open an investigation package' });
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ZIP packages': ['zip'] }, title: vscode.l10n.t('Open an investigation package') });
       if (!picked?.[0]) throw new UserCancelledError();
       uri = picked[0];
     }
@@ -155,11 +155,11 @@ export function registerInvestigationPackage(context: vscode.ExtensionContext, d
     let entry: ZipEntry | undefined;
     if (openName !== undefined) {
       entry = openName ? listing.files.find((e) => e.name === openName) : undefined;
-      if (openName && !entry) throw new UserCancelledError(`The package has no entry named ${openName}.`);
+      if (openName && !entry) throw new UserCancelledError(vscode.l10n.t('The package has no entry named {0}.', openName));
     } else {
       const pick = await vscode.window.showQuickPick(entryPickItems(listing), {
         title: `${path.basename(uri.fsPath)}: ${summary(listing)}`,
-        placeHolder: 'Open a file from the package (snapshots and logs first, recognised by their names)',
+        placeHolder: vscode.l10n.t('Open a file from the package (snapshots and logs first, recognised by their names)'),
         matchOnDescription: true,
       });
       entry = pick?.entry;
@@ -167,7 +167,7 @@ export function registerInvestigationPackage(context: vscode.ExtensionContext, d
     let opened: string | undefined;
     if (entry) {
       const rel = safeEntryPath(entry.name);
-      if (!rel) throw new UserCancelledError(`Not extracting ${entry.name}: its name points outside the package folder.`);
+      if (!rel) throw new UserCancelledError(vscode.l10n.t('Not extracting {0}: its name points outside the package folder.', entry.name));
       const target = path.join(outDir, ...rel.split('/'));
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
       await fs.promises.writeFile(target, extractEntry(buf, entry));
@@ -192,7 +192,7 @@ export function registerInvestigationPackage(context: vscode.ExtensionContext, d
 /** Streams the SAS URL to a file (no token: the URL is the credential), reporting progress; removes a partial file. */
 async function download(url: string, file: string, signal: AbortSignal, report: (text: string, increment?: number) => void): Promise<void> {
   const res = await fetch(url, { signal });
-  if (!res.ok || !res.body) throw new DefenderApiError({ status: res.status, apiCode: 'DownloadFailed', message: `Downloading the package failed with HTTP ${res.status}.` });
+  if (!res.ok || !res.body) throw new DefenderApiError({ status: res.status, apiCode: 'DownloadFailed', message: vscode.l10n.t('Downloading the package failed with HTTP {0}.', res.status) });
   const total = Number(res.headers.get('content-length')) || undefined;
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const out = fs.createWriteStream(file);

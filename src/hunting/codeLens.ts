@@ -33,8 +33,8 @@ export class HuntingCodeLensProvider extends Disposable implements vscode.CodeLe
       const range = new vscode.Range(block.startLine, 0, block.startLine, 0);
       lenses.push(
         new vscode.CodeLens(range, {
-          title: '$(play) Run query',
-          tooltip: 'Run this query with Microsoft Graph advanced hunting',
+          title: vscode.l10n.t('$(play) Run query'),
+          tooltip: vscode.l10n.t('Run this query with Microsoft Graph advanced hunting'),
           command: CommandIds.huntingRun,
           arguments: [document.uri, block.startLine],
         }),
@@ -45,7 +45,7 @@ export class HuntingCodeLensProvider extends Disposable implements vscode.CodeLe
         lenses.push(
           new vscode.CodeLens(range, {
             title: `${last.status === 'ok' ? '$(pass)' : last.status === 'cancelled' ? '$(circle-slash)' : '$(error)'} ${d.detail} · ${d.description.split(' · ')[0]}`,
-            tooltip: 'Show this file\'s hunting history',
+            tooltip: vscode.l10n.t('Show this file\'s hunting history'),
             command: CommandIds.huntingShowHistory,
             arguments: [document.uri],
           }),

@@ -94,10 +94,10 @@ export function registerHunting(context: vscode.ExtensionContext, deps: HuntingD
 
 async function showHistory(runner: () => HuntingRunner, history: HistoryStore, uriArg?: vscode.Uri | string): Promise<RunOutcome | HistoryEntry | undefined> {
   const uri = uriArg ? (typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg) : vscode.window.activeTextEditor?.document.uri;
-  if (!uri) throw new DefenderToolError('no-file', 'Open a .kql file to see its hunting history.');
+  if (!uri) throw new DefenderToolError('no-file', vscode.l10n.t('Open a .kql file to see its hunting history.'));
   const entries = history.entries(uri.toString());
   if (entries.length === 0) {
-    void vscode.window.showInformationMessage('No hunting queries have run from this file yet.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No hunting queries have run from this file yet.'));
     return undefined;
   }
   type Item = vscode.QuickPickItem & { entry?: HistoryEntry; clear?: true };
@@ -105,11 +105,11 @@ async function showHistory(runner: () => HuntingRunner, history: HistoryStore, u
   const items: Item[] = [
     ...entries.map((entry) => ({ ...describeEntry(entry, now), entry })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
-    { label: '$(clear-all) Clear this file\'s history', clear: true },
+    { label: vscode.l10n.t('$(clear-all) Clear this file\'s history'), clear: true },
   ];
   const picked = await vscode.window.showQuickPick(items, {
-    title: `Hunting history: ${uri.path.split('/').pop()}`,
-    placeHolder: 'Pick a run to run it again, show its query or copy it',
+    title: vscode.l10n.t('Hunting history: {0}', String(uri.path.split('/').pop())),
+    placeHolder: vscode.l10n.t('Pick a run to run it again, show its query or copy it'),
     matchOnDetail: true,
     matchOnDescription: true,
   });
@@ -122,9 +122,9 @@ async function showHistory(runner: () => HuntingRunner, history: HistoryStore, u
   type Action = vscode.QuickPickItem & { id: 'run' | 'show' | 'copy' };
   const action = await vscode.window.showQuickPick<Action>(
     [
-      { id: 'run', label: '$(play) Run again', description: labelFor(entry.timespan) },
-      { id: 'show', label: '$(go-to-file) Show the query in the file', description: `line ${entry.line + 1}` },
-      { id: 'copy', label: '$(copy) Copy the query' },
+      { id: 'run', label: vscode.l10n.t('$(play) Run again'), description: labelFor(entry.timespan) },
+      { id: 'show', label: vscode.l10n.t('$(go-to-file) Show the query in the file'), description: vscode.l10n.t('line {0}', entry.line + 1) },
+      { id: 'copy', label: vscode.l10n.t('$(copy) Copy the query') },
     ],
     { title: describeEntry(entry, now).label.replace(/^\$\([\w-]+\) /, '') },
   );
@@ -145,15 +145,15 @@ async function showHistory(runner: () => HuntingRunner, history: HistoryStore, u
 
 async function exportResults(panels: ResultsPanels | undefined, format?: 'csv' | 'json', target?: vscode.Uri | string): Promise<ExportResult | undefined> {
   const panel = panels?.active;
-  if (!panel?.result) throw new DefenderToolError('no-results', 'Run a hunting query first: there are no results to export.');
+  if (!panel?.result) throw new DefenderToolError('no-results', vscode.l10n.t('Run a hunting query first: there are no results to export.'));
   let chosen = format;
   if (chosen !== 'csv' && chosen !== 'json') {
     const pick = await vscode.window.showQuickPick(
       [
-        { label: 'CSV', description: 'for spreadsheets (formula-safe)', value: 'csv' as const },
-        { label: 'JSON', description: 'an array of objects with typed values', value: 'json' as const },
+        { label: vscode.l10n.t('CSV'), description: vscode.l10n.t('for spreadsheets (formula-safe)'), value: 'csv' as const },
+        { label: vscode.l10n.t('JSON'), description: vscode.l10n.t('an array of objects with typed values'), value: 'json' as const },
       ],
-      { title: 'Export hunting results' },
+      { title: vscode.l10n.t('Export hunting results') },
     );
     if (!pick) throw new UserCancelledError();
     chosen = pick.value;

@@ -194,7 +194,7 @@ export class ResultsPanel extends Disposable {
           await this.exportTo(m.format);
         } catch (err) {
           this.log.error(`[hunting] export failed: ${err instanceof Error ? err.message : String(err)}`);
-          void vscode.window.showErrorMessage(`Export failed: ${err instanceof Error ? err.message : String(err)}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Export failed: {0}', err instanceof Error ? err.message : String(err)));
         }
         return;
       case 'rerun':
@@ -283,7 +283,7 @@ export class ResultsPanels extends Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       RESULTS_VIEW_TYPE,
-      'Results',
+      vscode.l10n.t('Results'),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       panelOptions(this.extensionUri),
     );

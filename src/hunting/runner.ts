@@ -65,7 +65,7 @@ export class HuntingRunner {
    */
   async runCommand(uriArg?: vscode.Uri | string, lineArg?: number, options?: { timespan?: string }): Promise<RunOutcome> {
     // Early, so an untrusted workspace is not asked for a timespan first; run() checks again where it sends.
-    if (!this.trusted()) throw new WorkspaceNotTrustedError('Running a hunting query');
+    if (!this.trusted()) throw new WorkspaceNotTrustedError(vscode.l10n.t('Running a hunting query'));
     const { document, query, origin } = await this.pickQuery(uriArg, lineArg);
     const timespan = options?.timespan ?? (await this.pickTimespan(document.uri.toString()));
     const invalid = validateTimespan(timespan);
@@ -115,7 +115,7 @@ export class HuntingRunner {
     } else if (editor) {
       document = editor.document;
     } else {
-      throw new DefenderToolError('no-query', 'Open a .kql file and put the cursor in a query to run it.', { expected: true });
+      throw new DefenderToolError('no-query', vscode.l10n.t('Open a .kql file and put the cursor in a query to run it.'), { expected: true });
     }
     if (lineArg === undefined && editor && !editor.selection.isEmpty) {
       // A selection is the query only when it covers a whole line; a selected word or snippet placeholder is not.
@@ -135,7 +135,7 @@ export class HuntingRunner {
           : 0;
     const block = blockAt(splitBlocks(text), offset);
     if (!block || isCommentOnly(block)) {
-      throw new DefenderToolError('no-query', 'There is no query at the cursor. Queries are separated by blank lines; put the cursor inside one.', { expected: true });
+      throw new DefenderToolError('no-query', vscode.l10n.t('There is no query at the cursor. Queries are separated by blank lines; put the cursor inside one.'), { expected: true });
     }
     return { document, query: block.text, origin: { line: block.startLine, character: 0 } };
   }
@@ -146,12 +146,12 @@ export class HuntingRunner {
     type Item = vscode.QuickPickItem & { value: string };
     const items: Item[] = [
       ...choices.map((c) => ({ label: c.label, description: c.value, detail: c.detail, value: c.value })),
-      { label: 'Custom…', description: 'ISO 8601: P3D, PT6H, start/end, duration/end, start/duration', value: CUSTOM_TIMESPAN },
+      { label: vscode.l10n.t('Custom…'), description: vscode.l10n.t('ISO 8601: P3D, PT6H, start/end, duration/end, start/duration'), value: CUSTOM_TIMESPAN },
     ];
     const picked = await new Promise<Item | undefined>((resolve) => {
       const qp = vscode.window.createQuickPick<Item>();
-      qp.title = 'Run hunting query: timespan';
-      qp.placeholder = 'Time range to search (the query\'s own ago() filters apply too)';
+      qp.title = vscode.l10n.t('Run hunting query: timespan');
+      qp.placeholder = vscode.l10n.t('Time range to search (the query\'s own ago() filters apply too)');
       qp.items = items;
       qp.activeItems = items.filter((i) => i.value === active);
       let done = false;
@@ -170,8 +170,8 @@ export class HuntingRunner {
     let value = picked.value;
     if (value === CUSTOM_TIMESPAN) {
       const custom = await vscode.window.showInputBox({
-        title: 'Run hunting query: custom timespan',
-        prompt: 'ISO 8601 timespan, e.g. P3D, PT6H, 2025-05-01T00:00:00Z/2025-05-02T00:00:00Z, P1D/2025-05-02T00:00:00Z',
+        title: vscode.l10n.t('Run hunting query: custom timespan'),
+        prompt: vscode.l10n.t('ISO 8601 timespan, e.g. P3D, PT6H, 2025-05-01T00:00:00Z/2025-05-02T00:00:00Z, P1D/2025-05-02T00:00:00Z'),
         value: lastUsed ?? 'P1D',
         validateInput: (v) => validateTimespan(v),
       });
@@ -188,7 +188,7 @@ export class HuntingRunner {
    * client here, so this is where Restricted Mode is enforced: no query and no token leave an untrusted workspace.
    */
   private client(): { client: GraphHuntingClient; endpoint: string; scopes: string[] } {
-    if (!this.trusted()) throw new WorkspaceNotTrustedError('Running a hunting query');
+    if (!this.trusted()) throw new WorkspaceNotTrustedError(vscode.l10n.t('Running a hunting query'));
     const endpoint = normalizeEndpoint(cfg().get<string>(SettingIds.graphEndpoint), DEFAULT_GRAPH_ENDPOINT, SettingIds.graphEndpoint);
     const scopes = [graphHuntingScope(endpoint)];
     const rest = new RestClient({
@@ -241,7 +241,7 @@ export class HuntingRunner {
 
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Defender: running hunting query (${timespanLabel})`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Defender: running hunting query ({0})', timespanLabel), cancellable: true },
         async (progress, token) => {
           const controller = new AbortController();
           const sub = token.onCancellationRequested(() => controller.abort());
@@ -251,7 +251,7 @@ export class HuntingRunner {
               signal: controller.signal,
               onRetry: (n) => {
                 const why = n.status === 429 ? 'throttled' : n.status ? `HTTP ${n.status}` : n.reason;
-                const text = `${why}: retrying in ${Math.ceil(n.delayMs / 1000)} s (attempt ${n.attempt})`;
+                const text = vscode.l10n.t('{0}: retrying in {1} s (attempt {2})', why, Math.ceil(n.delayMs / 1000), n.attempt);
                 progress.report({ message: text });
                 panel.status(text);
               },
@@ -310,12 +310,12 @@ export class HuntingRunner {
   /** One notification per failure, not awaited (the run's result must not wait for a click). */
   private notify(failure: HuntingFailure, uri: vscode.Uri, request: RunRequest, where: string | undefined): void {
     if (failure.kind === 'auth') return;
-    const text = where ? `${failure.title} at ${where}: ${failure.message}` : `${failure.title}: ${failure.message}`;
+    const text = where ? vscode.l10n.t('{0} at {1}: {2}', failure.title, where, failure.message) : `${failure.title}: ${failure.message}`;
     const show = failure.position ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-    const actions = failure.position ? ['Go to Error'] : failure.kind === 'quota' || failure.kind === 'throttled' ? [] : ['Show Log'];
+    const actions = failure.position ? [vscode.l10n.t('Go to Error')] : failure.kind === 'quota' || failure.kind === 'throttled' ? [] : [vscode.l10n.t('Show Log')];
     void show(text, ...actions).then(async (choice) => {
-      if (choice === 'Show Log') await vscode.commands.executeCommand('defenderTroubleshooting.showLog');
-      if (choice === 'Go to Error' && failure.position) {
+      if (choice === vscode.l10n.t('Show Log')) await vscode.commands.executeCommand('defenderTroubleshooting.showLog');
+      if (choice === vscode.l10n.t('Go to Error') && failure.position) {
         const p = toDocumentPosition(request.origin, failure.position);
         const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });
         const pos = new vscode.Position(p.line, p.character);

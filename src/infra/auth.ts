@@ -90,9 +90,9 @@ export class AuthService extends Disposable {
   /** Interactive sign-in: only ever called from a user action. */
   async signIn(): Promise<vscode.AuthenticationSession> {
     if (currentSampleState().active) {
-      const leave = 'Leave Sample and Sign In';
+      const leave = vscode.l10n.t('Leave Sample and Sign In');
       const choice = await vscode.window.showInformationMessage(
-        'You are using the sample tenant. Signing in to your tenant leaves the sample (its settings are removed).',
+        vscode.l10n.t('You are using the sample tenant. Signing in to your tenant leaves the sample (its settings are removed).'),
         { modal: true },
         leave,
       );
@@ -148,7 +148,7 @@ export class AuthService extends Disposable {
 
 /** The one mapping of a declined sign-in to the silent cancellation path (no toast, nothing in a panel). */
 function declinedAsCancel(err: unknown): unknown {
-  return isSignInDeclined(err) ? new UserCancelledError('Sign-in was cancelled.') : err;
+  return isSignInDeclined(err) ? new UserCancelledError(vscode.l10n.t('Sign-in was cancelled.')) : err;
 }
 
 /** Masks an account name the way Azure's `screen()` does: keep the shape, hide the person. */

@@ -30,9 +30,9 @@ export async function reportCommandError(id: string, err: unknown, log: ILogger)
   }
   logFailure(log, `[${id}] `, err);
   const action = isDefenderToolError(err) ? err.action : undefined;
-  const buttons = action ? [action.title, 'Show Log'] : ['Show Log'];
+  const buttons = action ? [action.title, vscode.l10n.t('Show Log')] : [vscode.l10n.t('Show Log')];
   const choice = await vscode.window.showErrorMessage(describeError(err), ...buttons);
-  if (choice === 'Show Log') {
+  if (choice === vscode.l10n.t('Show Log')) {
     await vscode.commands.executeCommand(CommandIds.showLog);
   } else if (action && choice === action.title) {
     await vscode.commands.executeCommand(action.command, ...(action.args ?? []));

@@ -58,9 +58,9 @@ export class SampleTenant extends Disposable {
     this.statusItem = this.register(vscode.window.createStatusBarItem(`${NS}.sample`, vscode.StatusBarAlignment.Left, 10));
     this.statusItem.name = 'Defender sample tenant';
     this.statusItem.text = `$(beaker) ${SAMPLE_LABEL}`;
-    this.statusItem.tooltip = 'Sample data: an API emulator and a PowerShell stand-in on this machine play a Defender tenant and a Windows device. Click to leave the sample.';
+    this.statusItem.tooltip = vscode.l10n.t('Sample data: an API emulator and a PowerShell stand-in on this machine play a Defender tenant and a Windows device. Click to leave the sample.');
     this.statusItem.command = CommandIds.sampleLeave;
-    this.statusItem.accessibilityInformation = { label: 'Defender: sample tenant in use. Activate to leave the sample.', role: 'button' };
+    this.statusItem.accessibilityInformation = { label: vscode.l10n.t('Defender: sample tenant in use. Activate to leave the sample.'), role: 'button' };
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if ([SettingIds.sampleEnabled, SettingIds.mdeEndpoint, SettingIds.graphEndpoint].some((k) => e.affectsConfiguration(k))) this.update();

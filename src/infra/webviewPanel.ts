@@ -54,7 +54,7 @@ export async function exportRows(r: ExportRequest, status?: (text: string) => vo
     uri = await vscode.window.showSaveDialog({
       defaultUri: r.folder ? vscode.Uri.joinPath(r.folder, name) : undefined,
       filters: r.format === 'csv' ? { 'CSV (comma-separated)': ['csv'] } : { JSON: ['json'] },
-      title: `Export ${indices.length.toLocaleString('en-US')} rows as ${r.format.toUpperCase()}`,
+      title: vscode.l10n.t('Export {0} rows as {1}', indices.length.toLocaleString('en-US'), r.format.toUpperCase()),
     });
     if (!uri) return undefined;
   }
@@ -65,7 +65,7 @@ export async function exportRows(r: ExportRequest, status?: (text: string) => vo
   if (!r.target) {
     const saved = uri;
     void vscode.window
-      .showInformationMessage(`Exported ${indices.length.toLocaleString('en-US')} rows to ${saved.path.split('/').pop()}.`, 'Open File')
+      .showInformationMessage(vscode.l10n.t('Exported {0} rows to {1}.', indices.length.toLocaleString('en-US'), String(saved.path.split('/').pop())), vscode.l10n.t('Open File'))
       .then((choice) => (choice ? vscode.commands.executeCommand('vscode.open', saved) : undefined));
   }
   return { uri, rows: indices.length, format: r.format };
@@ -187,7 +187,7 @@ export class GridListPanel extends Disposable {
         try {
           await this.exportTo(raw.format);
         } catch (err) {
-          void vscode.window.showErrorMessage(`Export failed: ${err instanceof Error ? err.message : String(err)}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Export failed: {0}', err instanceof Error ? err.message : String(err)));
         }
         return;
       case 'rerun':

@@ -6,6 +6,7 @@
 import { findDefenderFunction } from './schema/defenderFunctions';
 import { DEPRECATED_TABLES, type KqlSchema } from './schema/schema';
 import type { KqlDiagnostic, KqlFix } from './types';
+import { l10n } from '../core/l10n';
 
 /** A name in the query, as the binder saw it. */
 export interface NameOccurrence {
@@ -28,8 +29,8 @@ const JOIN_WITHOUT_KIND = 'KS508';
  */
 function joinKindFixes(afterJoinKeyword: number): KqlFix[] {
   return [
-    { title: 'Add kind=innerunique (the default, keeps one row per left key)', edits: [{ start: afterJoinKeyword, length: 0, newText: ' kind=innerunique' }], preferred: true },
-    { title: 'Add kind=inner (every matching pair of rows)', edits: [{ start: afterJoinKeyword, length: 0, newText: ' kind=inner' }] },
+    { title: l10n.t('Add kind=innerunique (the default, keeps one row per left key)'), edits: [{ start: afterJoinKeyword, length: 0, newText: ' kind=innerunique' }], preferred: true },
+    { title: l10n.t('Add kind=inner (every matching pair of rows)'), edits: [{ start: afterJoinKeyword, length: 0, newText: ' kind=inner' }] },
   ];
 }
 
@@ -86,7 +87,7 @@ export function refineKustoDiagnostics(diagnostics: readonly KqlDiagnostic[], na
       if (fn?.columnArgument === 'any') continue;
       if (fn?.columnArgument) {
         if (fn.columnArgument.includes(occ.name)) continue;
-        out.push({ ...d, message: `${fn.name}'s first argument is the file ID column: ${fn.columnArgument.join(', ')}.` });
+        out.push({ ...d, message: l10n.t('{0}\'s first argument is the file ID column: {1}.', fn.name, fn.columnArgument.join(', ')) });
         continue;
       }
     }
@@ -94,7 +95,7 @@ export function refineKustoDiagnostics(diagnostics: readonly KqlDiagnostic[], na
       out.push({
         ...d,
         message: timeGeneratedMessage(),
-        fixes: [replaceFix(`Change to '${DEFENDER_TIME_COLUMN}'`, d.start, d.length, DEFENDER_TIME_COLUMN)],
+        fixes: [replaceFix(l10n.t('Change to \'{0}\'', DEFENDER_TIME_COLUMN), d.start, d.length, DEFENDER_TIME_COLUMN)],
       });
       continue;
     }
@@ -104,7 +105,7 @@ export function refineKustoDiagnostics(diagnostics: readonly KqlDiagnostic[], na
         ...d,
         message: deprecatedMessage(name, successor),
         tags: ['deprecated'],
-        fixes: [replaceFix(`Change to '${successor}'`, d.start, d.length, successor)],
+        fixes: [replaceFix(l10n.t('Change to \'{0}\'', successor), d.start, d.length, successor)],
       });
       continue;
     }
@@ -135,7 +136,7 @@ export function findDefenderTraps(names: readonly NameOccurrence[], schema: KqlS
         message: deprecatedMessage(n.name, successor),
         source: 'defender',
         tags: ['deprecated'],
-        fixes: [replaceFix(`Change to '${successor}'`, n.start, n.length, successor)],
+        fixes: [replaceFix(l10n.t('Change to \'{0}\'', successor), n.start, n.length, successor)],
       });
     } else if (n.name === SENTINEL_TIME_COLUMN && n.resolvedTo === 'column' && !declaresTimeGenerated && !schemaHasTimeGenerated) {
       out.push({
@@ -145,7 +146,7 @@ export function findDefenderTraps(names: readonly NameOccurrence[], schema: KqlS
         code: RuleCodes.sentinelTimeColumn,
         message: timeGeneratedMessage(),
         source: 'defender',
-        fixes: [replaceFix(`Change to '${DEFENDER_TIME_COLUMN}'`, n.start, n.length, DEFENDER_TIME_COLUMN)],
+        fixes: [replaceFix(l10n.t('Change to \'{0}\'', DEFENDER_TIME_COLUMN), n.start, n.length, DEFENDER_TIME_COLUMN)],
       });
     }
   }
@@ -196,7 +197,7 @@ export function suggestNames(name: string, candidates: Iterable<string>, max = 3
 /** "Change to 'X'" fixes for an unknown name. */
 export function renameFixes(start: number, length: number, suggestions: readonly string[]): KqlFix[] {
   return suggestions.map((s, i) => ({
-    title: `Change to '${s}'`,
+    title: l10n.t('Change to \'{0}\'', s),
     edits: [{ start, length, newText: s }],
     preferred: suggestions.length === 1 && i === 0,
   }));

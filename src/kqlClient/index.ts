@@ -147,27 +147,27 @@ export class KqlLanguageFeature extends Disposable {
 
   /** Runs `getschema` for every table through advanced hunting, caches the result and hands it to the server. */
   async refreshSchema(): Promise<SchemaRefreshOutcome & { summary: KqlSchemaSummary }> {
-    if (!vscode.workspace.isTrusted) throw new WorkspaceNotTrustedError('Refreshing the KQL schema');
+    if (!vscode.workspace.isTrusted) throw new WorkspaceNotTrustedError(vscode.l10n.t('Refreshing the KQL schema'));
     if (!this.deps.auth.isSignedIn) {
-      throw new DefenderToolError('not-signed-in', 'Sign in to Microsoft to read the advanced hunting schema of your tenant.', {
-        action: { title: 'Sign In', command: CommandIds.signIn },
+      throw new DefenderToolError('not-signed-in', vscode.l10n.t('Sign in to Microsoft to read the advanced hunting schema of your tenant.'), {
+        action: { title: vscode.l10n.t('Sign In'), command: CommandIds.signIn },
       });
     }
     // The server holds the schema in use (bundled or cached); ask it rather than carry the JSON in this bundle.
     const client = await this.ensureStarted();
     const base = parseSchema(await client.sendRequest(KqlRequests.getSchema));
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Reading the advanced hunting schema', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the advanced hunting schema'), cancellable: true },
       (progress, token) =>
         refreshSchema(base, (q) => this.runQuery(q), {
           // 400: the service refused the query itself (e.g. a table it cannot resolve); try table by table.
           canRetryPerTable: (err) => err instanceof DefenderApiError && err.status === 400,
           isCancelled: () => token.isCancellationRequested,
-          onProgress: (done, total) => progress.report({ message: `${done}/${total} tables` }),
+          onProgress: (done, total) => progress.report({ message: vscode.l10n.t('{0}/{1} tables', done, total) }),
         }),
     );
     if (outcome.updated.length === 0 && outcome.added.length === 0) {
-      throw new DefenderToolError('schema-empty', 'Advanced hunting returned no columns; the schema was not changed.');
+      throw new DefenderToolError('schema-empty', vscode.l10n.t('Advanced hunting returned no columns; the schema was not changed.'));
     }
     await this.store.save(outcome.schema);
     const summary = await client.sendRequest<KqlSchemaSummary>(KqlRequests.setSchema, { schema: outcome.schema });
@@ -175,9 +175,7 @@ export class KqlLanguageFeature extends Disposable {
       `schema refreshed: ${outcome.updated.length} tables updated, ${outcome.added.length} added, ${outcome.missing.length} not in this tenant (${outcome.queries} quer${outcome.queries === 1 ? 'y' : 'ies'})`,
     );
     void vscode.window.showInformationMessage(
-      `KQL schema refreshed from your tenant: ${outcome.updated.length} tables updated${outcome.added.length ? `, ${outcome.added.length} new` : ''}${
-        outcome.missing.length ? `; ${outcome.missing.length} tables not available in this tenant keep their built-in columns` : ''
-      }.`,
+      vscode.l10n.t('KQL schema refreshed from your tenant: {0} tables updated{1}{2}.', outcome.updated.length, outcome.added.length ? vscode.l10n.t(', {0} new', outcome.added.length) : '', outcome.missing.length ? vscode.l10n.t('; {0} tables not available in this tenant keep their built-in columns', outcome.missing.length) : ''),
     );
     return { ...outcome, summary };
   }

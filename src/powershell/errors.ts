@@ -3,6 +3,7 @@
  * setting or command fixes it, carries that as the action.
  */
 import { DefenderToolError } from '../core/errors';
+import { l10n } from '../core/l10n';
 
 const POWERSHELL_PATH_SETTING = 'defenderTroubleshooting.powershell.path';
 
@@ -10,15 +11,15 @@ export class PowerShellNotFoundError extends DefenderToolError {
   constructor(readonly executable: string, cause?: unknown) {
     super(
       'psNotFound',
-      `PowerShell was not found at "${executable}". Set "Defender Troubleshooting: PowerShell Path" to powershell.exe or pwsh.`,
-      { cause, action: { title: 'Open Setting', command: 'workbench.action.openSettings', args: [POWERSHELL_PATH_SETTING] }, expected: true },
+      l10n.t('PowerShell was not found at "{0}". Set "Defender Troubleshooting: PowerShell Path" to powershell.exe or pwsh.', executable),
+      { cause, action: { title: l10n.t('Open Setting'), command: 'workbench.action.openSettings', args: [POWERSHELL_PATH_SETTING] }, expected: true },
     );
   }
 }
 
 export class NotWindowsError extends DefenderToolError {
   constructor(readonly platform: string) {
-    super('notWindows', `Defender cmdlets need Windows; this host is ${platform}.`, { expected: true });
+    super('notWindows', l10n.t('Defender cmdlets need Windows; this host is {0}.', platform), { expected: true });
   }
 }
 
@@ -27,7 +28,7 @@ export class DefenderUnavailableError extends DefenderToolError {
   constructor(detail: string) {
     super(
       'defenderMissing',
-      `Microsoft Defender Antivirus is not available on this device (${detail}). Check that the WinDefend service runs and that Defender is the active antivirus.`,
+      l10n.t('Microsoft Defender Antivirus is not available on this device ({0}). Check that the WinDefend service runs and that Defender is the active antivirus.', detail),
       { expected: true },
     );
   }
@@ -37,7 +38,7 @@ export class PassiveModeError extends DefenderToolError {
   constructor(readonly runningMode: string) {
     super(
       'passiveMode',
-      `Microsoft Defender Antivirus runs in ${runningMode} mode here, so its real-time settings do not apply. Troubleshooting mode needs Defender as the active antivirus.`,
+      l10n.t('Microsoft Defender Antivirus runs in {0} mode here, so its real-time settings do not apply. Troubleshooting mode needs Defender as the active antivirus.', runningMode),
       { expected: true },
     );
   }
@@ -47,7 +48,7 @@ export class NotElevatedError extends DefenderToolError {
   constructor(what = 'Set-MpPreference, Add-MpPreference and Remove-MpPreference') {
     super(
       'notElevated',
-      `${what} need administrator rights, and VS Code is not running elevated. Start VS Code with "Run as administrator" (or connect over Remote-SSH with an administrator account) and try again.`,
+      l10n.t('{0} need administrator rights, and VS Code is not running elevated. Start VS Code with "Run as administrator" (or connect over Remote-SSH with an administrator account) and try again.', what),
       { expected: true },
     );
   }
@@ -55,18 +56,18 @@ export class NotElevatedError extends DefenderToolError {
 
 export class PowerShellScriptError extends DefenderToolError {
   constructor(message: string, readonly errorId: string) {
-    super('scriptError', `PowerShell reported an error: ${message}${errorId ? ` (${errorId})` : ''}`);
+    super('scriptError', l10n.t('PowerShell reported an error: {0}{1}', message, errorId ? ` (${errorId})` : ''));
   }
 }
 
 export class PowerShellTimeoutError extends DefenderToolError {
   constructor(readonly seconds: number) {
-    super('timeout', `PowerShell did not finish within ${seconds} s and was stopped. Defender may be busy (a scan is running?); try again.`);
+    super('timeout', l10n.t('PowerShell did not finish within {0} s and was stopped. Defender may be busy (a scan is running?); try again.', seconds));
   }
 }
 
 export class UnexpectedOutputError extends DefenderToolError {
   constructor(detail: string) {
-    super('badOutput', `PowerShell returned something other than the expected JSON result: ${detail}`);
+    super('badOutput', l10n.t('PowerShell returned something other than the expected JSON result: {0}', detail));
   }
 }

@@ -8,6 +8,7 @@
  * inert. `$`, backticks, `;`, `"`, newlines and dashes need no escaping inside '...'.
  */
 import { DefenderToolError } from '../core/errors';
+import { l10n } from '../core/l10n';
 
 /** What the value is (names the value in error messages). No kind may carry control characters. */
 export type QuoteKind = 'text' | 'name' | 'path';
@@ -33,16 +34,16 @@ export class InvalidPowerShellValueError extends DefenderToolError {
  */
 export function quotePs(value: string, kind: QuoteKind = 'text'): string {
   if (typeof value !== 'string') {
-    throw new InvalidPowerShellValueError(`Expected text for PowerShell, got ${typeof value}.`);
+    throw new InvalidPowerShellValueError(l10n.t('Expected text for PowerShell, got {0}.', typeof value));
   }
   if (value.includes('\0')) {
-    throw new InvalidPowerShellValueError('The value contains a NUL character, which PowerShell and Windows cannot pass on safely.');
+    throw new InvalidPowerShellValueError(l10n.t('The value contains a NUL character, which PowerShell and Windows cannot pass on safely.'));
   }
   const bad = CONTROL_CHARS.exec(value);
   if (bad) {
     const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     const what = kind === 'path' ? 'Windows paths cannot contain one' : kind === 'name' ? 'names cannot contain one' : 'it would act on the terminal instead of being text';
-    throw new InvalidPowerShellValueError(`The ${kind === 'text' ? 'value' : kind} contains a control character (U+${code}); ${what}.`);
+    throw new InvalidPowerShellValueError(l10n.t('The {0} contains a control character (U+{1}); {2}.', kind === 'text' ? 'value' : kind, code, what));
   }
   return `'${value.replace(SINGLE_QUOTES, (q) => q + q)}'`;
 }
@@ -55,13 +56,13 @@ export function psBool(value: boolean): '$true' | '$false' {
 /** Integers only from validated numbers. */
 export function psInt(value: number): string {
   if (!Number.isSafeInteger(value)) {
-    throw new InvalidPowerShellValueError(`Expected an integer for PowerShell, got ${String(value)}.`);
+    throw new InvalidPowerShellValueError(l10n.t('Expected an integer for PowerShell, got {0}.', String(value)));
   }
   return String(value);
 }
 
 /** A comma-separated list of quoted literals (PowerShell's array syntax in argument mode). */
 export function quotePsList(values: readonly string[], kind: QuoteKind = 'text'): string {
-  if (values.length === 0) throw new InvalidPowerShellValueError('Expected at least one value.');
+  if (values.length === 0) throw new InvalidPowerShellValueError(l10n.t('Expected at least one value.'));
   return values.map((v) => quotePs(v, kind)).join(', ');
 }

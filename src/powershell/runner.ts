@@ -16,6 +16,7 @@ import {
   UnexpectedOutputError,
 } from './errors';
 import { MAX_SCRIPT_CHARS, powershellArgs, wrapScript } from './script';
+import { l10n } from '../core/l10n';
 
 export interface RunOptions {
   readonly timeoutMs?: number;
@@ -64,7 +65,7 @@ interface ResultDocument {
 /** Finds the single JSON document in stdout (tolerating a BOM and surrounding whitespace). */
 export function parseResultDocument(stdout: string): ResultDocument {
   const text = stdout.replace(/^\uFEFF/, '').trim();
-  if (!text) throw new UnexpectedOutputError('the output was empty.');
+  if (!text) throw new UnexpectedOutputError(l10n.t('the output was empty.'));
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -78,14 +79,14 @@ export function parseResultDocument(stdout: string): ResultDocument {
     }
   }
   if (typeof doc !== 'object' || doc === null || typeof (doc as ResultDocument).ok !== 'boolean') {
-    throw new UnexpectedOutputError('the JSON has no "ok" field.');
+    throw new UnexpectedOutputError(l10n.t('the JSON has no "ok" field.'));
   }
   return doc as ResultDocument;
 }
 
 /** Maps a failure document to the typed error a user can act on. */
 export function classifyFailure(doc: ResultDocument): DefenderToolError {
-  const message = (doc.message ?? '').trim() || 'no message';
+  const message = (doc.message ?? '').trim() || l10n.t('no message');
   const errorId = doc.errorId ?? '';
   if (doc.platform && doc.platform !== 'Win32NT') return new NotWindowsError(doc.platform === 'Unix' ? 'not Windows (Unix)' : doc.platform);
   if (errorId === 'NotWindows') return new NotWindowsError(message);
@@ -94,10 +95,10 @@ export function classifyFailure(doc: ResultDocument): DefenderToolError {
     return new NotElevatedError(cmdlet);
   }
   if (/^CommandNotFoundException/.test(errorId) && /Mp[A-Z]\w*/.test(message)) {
-    return new DefenderUnavailableError('the Defender PowerShell module is not installed');
+    return new DefenderUnavailableError(l10n.t('the Defender PowerShell module is not installed'));
   }
   // 0x800106ba: the Defender service is not running; 0x80070422: it is disabled.
-  if (/0x800106ba|0x80070422/i.test(errorId)) return new DefenderUnavailableError('the Defender service is not running');
+  if (/0x800106ba|0x80070422/i.test(errorId)) return new DefenderUnavailableError(l10n.t('the Defender service is not running'));
   return new PowerShellScriptError(message, errorId);
 }
 
@@ -115,7 +116,7 @@ export class ProcessPowerShellRunner implements PowerShellRunner {
 
   async run<T = unknown>(body: string, runOptions: RunOptions = {}): Promise<T> {
     if (body.length > MAX_SCRIPT_CHARS) {
-      throw new PowerShellScriptError(`the script is ${body.length} characters; the limit is ${MAX_SCRIPT_CHARS}`, 'ScriptTooLong');
+      throw new PowerShellScriptError(l10n.t('the script is {0} characters; the limit is {1}', body.length, MAX_SCRIPT_CHARS), 'ScriptTooLong');
     }
     const choice = this.options.executable();
     if (choice.kind === 'unsupported') throw choice.error;

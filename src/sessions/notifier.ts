@@ -71,21 +71,21 @@ export class SessionNotifier {
   }
 
   private async actionsFor(stage: NotifiedStage, s: LifecycleSession): Promise<{ title: string; run: () => Thenable<unknown> }[]> {
-    const openSessions = { title: 'Open Sessions', run: () => vscode.commands.executeCommand(`${ViewIds.sessions}.focus`) };
+    const openSessions = { title: vscode.l10n.t('Open Sessions'), run: () => vscode.commands.executeCommand(`${ViewIds.sessions}.focus`) };
     if (stage !== 'ended') return [openSessions];
     const commands = new Set(await vscode.commands.getCommands(true));
     const out: { title: string; run: () => Thenable<unknown> }[] = [];
     const tenantId = s.deviceId && !s.deviceId.startsWith('local:') ? s.deviceId : undefined;
     if (tenantId && commands.has(COLLECT_PACKAGE_COMMAND)) {
       out.push({
-        title: 'Collect Investigation Package',
+        title: vscode.l10n.t('Collect Investigation Package'),
         run: () => vscode.commands.executeCommand(COLLECT_PACKAGE_COMMAND, { id: `device/tenant/${tenantId}`, label: s.deviceName ?? tenantId, contextValue: 'tenantDevice' }),
       });
     }
-    if (commands.has(SESSION_REPORT_COMMAND)) out.push({ title: 'Write Session Report', run: () => vscode.commands.executeCommand(SESSION_REPORT_COMMAND, { sessionKey: s.key, deviceId: s.deviceId, deviceName: s.deviceName }) });
+    if (commands.has(SESSION_REPORT_COMMAND)) out.push({ title: vscode.l10n.t('Write Session Report'), run: () => vscode.commands.executeCommand(SESSION_REPORT_COMMAND, { sessionKey: s.key, deviceId: s.deviceId, deviceName: s.deviceName }) });
     out.push({
-      title: 'What Happens Now',
-      run: () => vscode.window.showInformationMessage(`After troubleshooting mode on ${s.deviceName ?? 'the device'} ended`, { modal: true, detail: END_OF_SESSION_FACTS.join('\n\n') }),
+      title: vscode.l10n.t('What Happens Now'),
+      run: () => vscode.window.showInformationMessage(vscode.l10n.t('After troubleshooting mode on {0} ended', s.deviceName ?? vscode.l10n.t('the device')), { modal: true, detail: END_OF_SESSION_FACTS.join('\n\n') }),
     });
     return out;
   }

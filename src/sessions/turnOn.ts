@@ -73,7 +73,7 @@ export function targetRows(clicked: NodeVM | undefined, selected: readonly NodeV
  */
 export async function turnOnTroubleshooting(deps: TurnOnDeps, clicked?: NodeVM, selected?: readonly NodeVM[]): Promise<TurnOnResult> {
   const rows = targetRows(clicked, selected);
-  if (rows.length === 0) throw new UserCancelledError('Run "Turn On Troubleshooting Mode…" from one or more tenant devices in the Devices view.');
+  if (rows.length === 0) throw new UserCancelledError(vscode.l10n.t('Run "Turn On Troubleshooting Mode…" from one or more tenant devices in the Devices view.'));
   const portal = (cfg().get<string>('portal.url') || DEFAULT_PORTAL_URL).trim();
   const tenant = (cfg().get<string>('auth.tenant') ?? '').trim();
   const targets: TurnOnTarget[] = rows.map((row) => {
@@ -88,7 +88,7 @@ export async function turnOnTroubleshooting(deps: TurnOnDeps, clicked?: NodeVM, 
     .filter(({ s }) => s && (s.stage === 'requested' || s.stage === 'active' || s.stage === 'endingSoon'));
   const failing = targets.filter((t) => t.prerequisites.verdict === 'fail');
   const many = targets.length > 1;
-  const message = many ? `Turn on troubleshooting mode for ${targets.length} devices?` : `Turn on troubleshooting mode for ${targets[0]!.name}?`;
+  const message = many ? vscode.l10n.t('Turn on troubleshooting mode for {0} devices?', targets.length) : vscode.l10n.t('Turn on troubleshooting mode for {0}?', targets[0]!.name);
   const detail = [
     'Troubleshooting mode is turned on in the Defender portal; there is no API for it. For each device its page opens: select "Turn on troubleshooting mode" there and confirm.',
     'It can take up to 15 minutes to become active, lasts 4 hours, and cannot be ended early. This extension then tracks it and tells you when it is active, ending soon and ended.',
@@ -110,7 +110,7 @@ export async function turnOnTroubleshooting(deps: TurnOnDeps, clicked?: NodeVM, 
   await deps.tracker.addRequests(requested);
   deps.log.info(`requested troubleshooting mode for ${targets.map((t) => t.name).join(', ')} at ${requestedAt.toISOString()}`);
   deps.ui.info(
-    `Troubleshooting mode requested for ${many ? `${targets.length} devices` : targets[0]!.name} at ${requestedAt.toISOString().slice(11, 16)} UTC. Sessions tracks it; it should be active within 15 minutes.`,
+    vscode.l10n.t('Troubleshooting mode requested for {0} at {1} UTC. Sessions tracks it; it should be active within 15 minutes.', many ? vscode.l10n.t('{0} devices', targets.length) : targets[0]!.name, requestedAt.toISOString().slice(11, 16)),
   );
   return { requested, targets, opened };
 }

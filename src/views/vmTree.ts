@@ -78,9 +78,9 @@ export class VmTreeProvider extends Disposable implements vscode.TreeDataProvide
       logFailure(this.log, '', err);
       const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
       return [
-        errorNode(`${element?.id ?? 'root'}/error`, `Could not load: ${msg}`, {
+        errorNode(`${element?.id ?? 'root'}/error`, vscode.l10n.t('Could not load: {0}', msg), {
           command: this.retryCommand,
-          title: 'Retry',
+          title: vscode.l10n.t('Retry'),
         }),
       ];
     }

@@ -6,6 +6,7 @@
 import { describeError } from '../../core/errors';
 import { AuthRequiredError, DefenderApiError, NetworkError } from '../../api/errors';
 import { HUNTING_LIMITS } from '../../api/graph';
+import { l10n } from '../../core/l10n';
 
 export type FailureKind =
   | 'syntax'
@@ -121,19 +122,19 @@ export function waitText(seconds: number): string {
 
 export function classifyHuntingError(err: unknown, query: string, now: number): HuntingFailure {
   if (err instanceof AuthRequiredError) {
-    return { kind: 'auth', title: 'Sign-in needed', message: err.message };
+    return { kind: 'auth', title: l10n.t('Sign-in needed'), message: err.message };
   }
   if (err instanceof NetworkError) {
     return err.timedOut
       ? {
           kind: 'timeout',
-          title: 'No answer in time',
-          message: `${err.message} Advanced hunting stops a query after ${HUNTING_LIMITS.maxRequestSeconds} s; make the query cheaper or narrow the timespan.`,
+          title: l10n.t('No answer in time'),
+          message: l10n.t('{0} Advanced hunting stops a query after {1} s; make the query cheaper or narrow the timespan.', err.message, HUNTING_LIMITS.maxRequestSeconds),
         }
-      : { kind: 'network', title: 'Network error', message: err.message };
+      : { kind: 'network', title: l10n.t('Network error'), message: err.message };
   }
   if (!(err instanceof DefenderApiError)) {
-    return { kind: 'service', title: 'Query failed', message: describeError(err) };
+    return { kind: 'service', title: l10n.t('Query failed'), message: describeError(err) };
   }
   // Service text is outside input: the patterns below only ever see a bounded prefix of it.
   const messages = (err.details?.messages ?? []).map(bounded);
@@ -148,10 +149,10 @@ export function classifyHuntingError(err: unknown, query: string, now: number): 
     return {
       ...base,
       kind: quota ? 'quota' : 'throttled',
-      title: quota ? 'Advanced hunting quota reached' : 'Too many hunting requests',
+      title: quota ? l10n.t('Advanced hunting quota reached') : l10n.t('Too many hunting requests'),
       message: quota
-        ? `Your tenant has used its advanced hunting CPU quota for now (it resets every 15 minutes and daily).${when}`
-        : `Advanced hunting allows about 45 calls a minute and 1,500 an hour per tenant.${when}`,
+        ? l10n.t('Your tenant has used its advanced hunting CPU quota for now (it resets every 15 minutes and daily).{0}', when)
+        : l10n.t('Advanced hunting allows about 45 calls a minute and 1,500 an hour per tenant.{0}', when),
       retryAfterSec: secs,
       retryAt,
     };
@@ -160,24 +161,24 @@ export function classifyHuntingError(err: unknown, query: string, now: number): 
     return {
       ...base,
       kind: 'forbidden',
-      title: 'Not allowed',
-      message: `${err.message} Advanced hunting through Microsoft Graph needs the ThreatHunting.Read.All permission and a Defender role that can view data.`,
+      title: l10n.t('Not allowed'),
+      message: l10n.t('{0} Advanced hunting through Microsoft Graph needs the ThreatHunting.Read.All permission and a Defender role that can view data.', err.message),
     };
   }
   if (err.status === 408 || err.status === 504 || TIMEOUT.test(serviceMessage)) {
     return {
       ...base,
       kind: 'timeout',
-      title: 'Query timed out',
-      message: `The query ran past advanced hunting's time limit (${HUNTING_LIMITS.maxRequestSeconds} s per request). Make it cheaper (filter early, summarize) or narrow the timespan.`,
+      title: l10n.t('Query timed out'),
+      message: l10n.t('The query ran past advanced hunting\'s time limit ({0} s per request). Make it cheaper (filter early, summarize) or narrow the timespan.', HUNTING_LIMITS.maxRequestSeconds),
     };
   }
   if (SIZE.test(serviceMessage)) {
     return {
       ...base,
       kind: 'size-limit',
-      title: `Result over the ${formatBytes(HUNTING_LIMITS.maxResultBytes)} limit`,
-      message: `The result is larger than advanced hunting's ${formatBytes(HUNTING_LIMITS.maxResultBytes)} result-size limit per request. Return fewer columns (project) or rows (where, summarize, take), or narrow the timespan.`,
+      title: l10n.t('Result over the {0} limit', formatBytes(HUNTING_LIMITS.maxResultBytes)),
+      message: l10n.t('The result is larger than advanced hunting\'s {0} result-size limit per request. Return fewer columns (project) or rows (where, summarize, take), or narrow the timespan.', formatBytes(HUNTING_LIMITS.maxResultBytes)),
     };
   }
   if (err.status >= 400 && err.status < 500) {
@@ -190,7 +191,7 @@ export function classifyHuntingError(err: unknown, query: string, now: number): 
       return {
         ...base,
         kind: 'syntax',
-        title: 'Syntax error',
+        title: l10n.t('Syntax error'),
         // The service's position is relative to the query; the editor position replaces it.
         message: (messages.find((m) => PARSED_AT.test(m)) ?? bounded(err.message)).replace(/(?<!\s)\s+on line \[\d+,\d+\]/, ''),
         position,
@@ -201,7 +202,7 @@ export function classifyHuntingError(err: unknown, query: string, now: number): 
       return {
         ...base,
         kind: 'semantic',
-        title: 'Unknown name',
+        title: l10n.t('Unknown name'),
         message: serviceMessage,
         position: locateName(query, resolve[1]!),
       };
@@ -210,16 +211,16 @@ export function classifyHuntingError(err: unknown, query: string, now: number): 
       return {
         ...base,
         kind: 'row-limit',
-        title: `Over the ${ROW_LIMIT_TEXT}-row limit`,
-        message: `${serviceMessage} Advanced hunting returns at most ${ROW_LIMIT_TEXT} rows per query.`,
+        title: l10n.t('Over the {0}-row limit', ROW_LIMIT_TEXT),
+        message: l10n.t('{0} Advanced hunting returns at most {1} rows per query.', serviceMessage, ROW_LIMIT_TEXT),
       };
     }
-    return { ...base, kind: 'bad-request', title: 'The service refused the query', message: serviceMessage };
+    return { ...base, kind: 'bad-request', title: l10n.t('The service refused the query'), message: serviceMessage };
   }
   return {
     ...base,
     kind: 'service',
-    title: `Service error (HTTP ${err.status})`,
+    title: l10n.t('Service error (HTTP {0})', err.status),
     message: `${err.message}${err.requestId ? ` Request id: ${err.requestId}.` : ''}`,
   };
 }

@@ -1,3 +1,4 @@
+import { l10n } from '../../core/l10n';
 /**
  * Run history per .kql file (pure). The adapter keeps the map in workspace state; entries are small
  * (the query text, capped, and a summary of the outcome, never result rows).
@@ -100,16 +101,16 @@ function ago(ms: number): string {
 
 /** Quick-pick text for an entry. */
 export function describeEntry(e: HistoryEntry, now: number): { label: string; description: string; detail: string } {
-  const icon = e.status === 'ok' ? '$(pass)' : e.status === 'cancelled' ? '$(circle-slash)' : '$(error)';
+  const icon = e.status === 'ok' ? '$(pass)' : e.status === l10n.t('cancelled') ? '$(circle-slash)' : '$(error)';
   const outcome =
     e.status === 'ok'
-      ? `${(e.rowCount ?? 0).toLocaleString('en-US')} row${e.rowCount === 1 ? '' : 's'}${e.durationMs !== undefined ? ` in ${(e.durationMs / 1000).toFixed(1)} s` : ''}`
-      : e.status === 'cancelled'
-        ? 'cancelled'
-        : (e.error ?? 'failed');
+      ? (e.rowCount === 1 ? l10n.t('1 row') : l10n.t('{0} rows', (e.rowCount ?? 0).toLocaleString('en-US'))) + (e.durationMs !== undefined ? l10n.t(' in {0} s', (e.durationMs / 1000).toFixed(1)) : '')
+      : e.status === l10n.t('cancelled')
+        ? l10n.t('cancelled')
+        : (e.error ?? l10n.t('failed'));
   return {
     label: `${icon} ${firstLine(e.query)}`,
-    description: `${ago(now - e.at)} · ${e.timespan} · line ${e.line + 1}`,
+    description: l10n.t('{0} · {1} · line {2}', ago(now - e.at), e.timespan, e.line + 1),
     detail: outcome,
   };
 }

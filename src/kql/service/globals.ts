@@ -7,6 +7,7 @@ import { describeColumn } from '../schema/columnDescriptions';
 import { DEFENDER_FUNCTIONS, type DefenderFunction } from '../schema/defenderFunctions';
 import type { KqlColumn, KqlSchema } from '../schema/schema';
 import { type KustoRuntime, toArray } from './kustoRuntime';
+import { l10n } from '../../core/l10n';
 
 export const DATABASE_NAME = 'AdvancedHunting';
 
@@ -38,7 +39,7 @@ function invokeFunction(rt: KustoRuntime, fn: DefenderFunction): any {
   const own = fn.columns.map((c) => columnSymbol(rt, c));
   const ownNames = new Set(fn.columns.map((c) => c.name));
   const params = [
-    parameter(rt, 'T', 'tabular', false, 'The rows to enrich (the input of invoke).'),
+    parameter(rt, 'T', 'tabular', false, l10n.t('The rows to enrich (the input of invoke).')),
     ...fn.parameters.map((p, i) => parameter(rt, p.name, i === 0 ? 'scalar' : p.type, p.optional, p.description)),
   ];
   const returnType = (ctx: any) => {

@@ -32,6 +32,7 @@ import type {
 } from '../types';
 import { buildGlobals } from './globals';
 import { describeKustoError, type KustoRuntime, toArray } from './kustoRuntime';
+import { l10n } from '../../core/l10n';
 
 export interface KqlServiceOptions {
   /** Run Kusto's analyzers (KS500 "use has", KS508 "join kind"…) and report their hints. */
@@ -419,7 +420,7 @@ export class KqlLanguageService {
     }
     if (kind === 'function') {
       const f = DEFENDER_FUNCTIONS.find((x) => x.name === label);
-      if (f) return { detail: 'advanced hunting function', documentation: f.description };
+      if (f) return { detail: l10n.t('advanced hunting function'), documentation: f.description };
     }
     return {};
   }
@@ -550,7 +551,7 @@ export class KqlLanguageService {
     try {
       result = svc.ApplyCodeAction(leaf, caret, null, this.ct());
     } catch (err) {
-      this.report(`codeAction '${String(leaf?.Title ?? '')}'`, err);
+      this.report(`codeAction '${String(leaf?.Title ?? '')}'`, err); // l10n-ignore: log text
       return undefined;
     }
     if (!result || result.FailureReason) return undefined;

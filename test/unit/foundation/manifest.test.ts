@@ -5,7 +5,12 @@ import { CommandIds, ContextKeys, NS, SettingIds, ViewIds } from '../../../src/c
 import { RESULTS_VIEW_TYPE } from '../../../src/webview-ui/results/protocol';
 
 const root = path.resolve(__dirname, '..', '..', '..');
-const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const nlsPath = path.join(root, 'package.nls.json');
+const nls: Record<string, string> = fs.existsSync(nlsPath) ? JSON.parse(fs.readFileSync(nlsPath, 'utf8')) : {};
+/** package.json as VS Code shows it in English: `%key%` values resolved from package.nls.json (test/unit/foundation/l10n.test.ts checks the keys). */
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'), (_key, v: unknown) =>
+  typeof v === 'string' && /^%[^%\s]+%$/.test(v) && v.slice(1, -1) in nls ? nls[v.slice(1, -1)] : v,
+);
 const contributes = pkg.contributes;
 
 /** Context keys VS Code defines itself, allowed in `when` clauses. */

@@ -8,6 +8,8 @@ const root = path.resolve(__dirname, '..', '..', '..');
 /** What a user needs in the VSIX; anything else (sources, tests, maps, node_modules) is a packaging bug. */
 const ALLOWED = [
   /^package\.json$/,
+  /^package\.nls(\.[\w-]+)?\.json$/,
+  /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
   /^README\.md$/,
   /^CHANGELOG\.md$/,
   /^LICENSE$/,
@@ -47,6 +49,7 @@ describe('packaging (unit, vsce ls)', function () {
       ...pkg.contributes.snippets.map((s: { path: string }) => s.path),
       ...pkg.contributes.languages.map((l: { configuration: string }) => l.configuration),
     ].map((p: string) => p.replace(/^\.\//, ''));
+    if (pkg.l10n) referenced.push('package.nls.json', `${pkg.l10n.replace(/^\.\//, '')}/bundle.l10n.json`);
     for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', ...referenced]) assert.ok(files.includes(f), `${f} is not in the VSIX`);
   });
 });
