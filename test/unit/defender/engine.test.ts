@@ -211,7 +211,7 @@ describe('DeviceEngine with the PowerShell stand-in (real pwsh)', function () {
   });
 
   it('undo names a damaged first snapshot and falls back to the next good one (issue #10, item 8)', async () => {
-    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession() });
+    const { engine, ui, stateFile } = makeEngine({ troubleshooting: activeSession(), moduleHasDisableTamperProtection: true });
     await engine.runPlaybook('unableToInstall', {}, ui);
     const [first] = await engine.snapshots();
     await engine.takeSnapshot('second');
