@@ -189,7 +189,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
   const lastWrite = () =>
     fs.readFileSync(api.device.auditFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; via: string; script: string; result: string; exitCode?: number }).filter((e) => e.kind === 'write').at(-1)!;
 
-  // Open (issue 7 item 7): with real pwsh behind the `pwsh` launcher, VS Code's shell integration did not come up
+  // Skipped, open (issue 7 item 7): with real pwsh behind the `pwsh` launcher, VS Code's shell integration did not come up
   // within 30 s in code-server on our CI machines, so these fall back to sendText and fail; see the stop note.
   it.skip('terminal mode with shell integration: executeCommand in "Defender PowerShell", exit code audited, verified', async () => {
     reset({ troubleshooting: activeSession() });
@@ -209,7 +209,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
     });
   });
 
-  // Open (issue 7 item 7): with real pwsh behind the `pwsh` launcher, VS Code's shell integration did not come up
+  // Skipped, open (issue 7 item 7): with real pwsh behind the `pwsh` launcher, VS Code's shell integration did not come up
   // within 30 s in code-server on our CI machines, so these fall back to sendText and fail; see the stop note.
   it.skip('terminal mode with shell integration: exit code 0 and still "blocked by tamper protection" (event 5013)', async () => {
     reset({ troubleshooting: activeSession(), tamperProtected: true, moduleHasDisableTamperProtection: true });
@@ -228,7 +228,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
     });
   });
 
-  // Open (issue 7 item 7): on real pwsh in code-server the typed command was not run before verification gave up
+  // Skipped, open (issue 7 item 7): on real pwsh in code-server the typed command was not run before verification gave up
   // (CI run 2026-12-02: "did not take effect"); see the stop note.
   it.skip('terminal mode without shell integration: types the command with sendText, says so, still verifies', async () => {
     reset({ troubleshooting: activeSession() });

@@ -37,13 +37,10 @@ describe('issue 9 on This device: events, performance analyzer, session report (
   const reset = (patch: StandinState & { performance?: unknown } = {}) => writeState(statePath, freshState(patch as StandinState));
 
   before(async function () {
-    // The real-PowerShell stand-in (issue 7, branch ps7) answers Get-WinEvent with ToXml() and the performance
-    // cmdlets (Handlers/MpPerformance.ps1); the JavaScript stand-in it replaces does not, and must not be extended.
+    // The real-PowerShell stand-in answers Get-WinEvent with ToXml() and the performance cmdlets
+    // (Handlers/MpPerformance.ps1). Without it these tests must fail, never skip.
     const modules = path.join(__dirname, '..', '..', '..', 'test', 'doubles', 'powershell', 'Modules', 'DtmStandIn', 'DtmStandIn.psm1');
-    if (!fs.existsSync(modules)) {
-      console.log(`    (skipped: ${modules} is not there yet: the real-PowerShell stand-in has not landed)`);
-      this.skip();
-    }
+    assert.ok(fs.existsSync(modules), `the PowerShell stand-in is missing: ${modules}`);
     api = await activateExtension();
   });
 
