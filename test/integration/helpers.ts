@@ -28,3 +28,21 @@ export function workspaceFile(name: string): vscode.Uri {
   assert.ok(folder, 'the test workspace is not open');
   return vscode.Uri.joinPath(folder.uri, name);
 }
+
+/**
+ * Replaces properties of the shared `vscode` API object (dialogs, providers) for one test and puts them back in an
+ * `afterEach` the caller registers with `stubs.restoreAll`.
+ */
+export function stubber(): { stub<T extends object, K extends keyof T>(obj: T, key: K, value: T[K]): void; restoreAll(): void } {
+  const restore: (() => void)[] = [];
+  return {
+    stub(obj, key, value) {
+      const original = obj[key];
+      (obj as Record<typeof key, typeof value>)[key] = value;
+      restore.push(() => ((obj as Record<typeof key, typeof value>)[key] = original));
+    },
+    restoreAll() {
+      while (restore.length) restore.pop()!();
+    },
+  };
+}

@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/constants';
 import type { NodeVM } from '../../src/core/treeModel';
-import { activateExtension } from './helpers';
+import { activateExtension, stubber } from './helpers';
 
 const REMOTE_SSH = 'ms-vscode-remote.remote-ssh';
 
@@ -13,15 +13,8 @@ const REMOTE_SSH = 'ms-vscode-remote.remote-ssh';
  */
 describe('Connect with Remote-SSH (integration)', () => {
   const row = (label: string): NodeVM => ({ id: 'device/tenant/0123456789abcdef', label, contextValue: 'tenantDevice windows' });
-  const restore: (() => void)[] = [];
-  function stub<T extends object, K extends keyof T>(obj: T, key: K, value: T[K]): void {
-    const original = obj[key];
-    (obj as Record<K, T[K]>)[key] = value;
-    restore.push(() => ((obj as Record<K, T[K]>)[key] = original));
-  }
-  afterEach(() => {
-    while (restore.length) restore.pop()!();
-  });
+  const { stub, restoreAll } = stubber();
+  afterEach(restoreAll);
 
   it('without the Remote - SSH extension says so and offers to show it', async () => {
     await activateExtension();
@@ -73,14 +66,8 @@ describe('Connect with Remote-SSH (integration)', () => {
       return undefined;
     }) as typeof vscode.window.showErrorMessage);
     const logged: string[] = [];
-    const info = api.log.info;
-    api.log.info = (m: string) => logged.push(m);
-    const error = api.log.error;
-    api.log.error = (m: string | Error) => logged.push(String(m));
-    restore.push(() => {
-      api.log.info = info;
-      api.log.error = error;
-    });
+    stub(api.log, 'info', ((m: string) => void logged.push(m)) as typeof api.log.info);
+    stub(api.log, 'error', ((m: string | Error) => void logged.push(String(m))) as typeof api.log.error);
     const result = await vscode.commands.executeCommand(CommandIds.deviceConnectSsh, row('pc1 -oProxyCommand=calc'));
     assert.strictEqual(result, undefined);
     await new Promise((r) => setTimeout(r, 100));

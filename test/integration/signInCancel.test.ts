@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/constants';
-import { activateExtension, workspaceFile } from './helpers';
+import { activateExtension, workspaceFile, stubber } from './helpers';
 
 /**
  * Cancelling sign-in is silent (issue #10, item 11): the provider's "User did not consent to login." ends the run
@@ -9,15 +9,8 @@ import { activateExtension, workspaceFile } from './helpers';
  * stands in for the provider and the UI there, and puts them back.
  */
 describe('hunting: sign-in cancelled (integration)', () => {
-  const restore: (() => void)[] = [];
-  function stub<T extends object, K extends keyof T>(obj: T, key: K, value: T[K]): void {
-    const original = obj[key];
-    (obj as Record<K, T[K]>)[key] = value;
-    restore.push(() => ((obj as Record<K, T[K]>)[key] = original));
-  }
-  afterEach(() => {
-    while (restore.length) restore.pop()!();
-  });
+  const { stub, restoreAll } = stubber();
+  afterEach(restoreAll);
 
   it('shows no message and opens no results panel', async () => {
     await activateExtension();
