@@ -274,8 +274,9 @@ describe('DeviceEngine with the PowerShell stand-in (real pwsh)', function () {
 
   describe('through a terminal', () => {
     /** A terminal stand-in: runs the typed command line in the PowerShell stand-in, now or a little later. */
-    function terminal(stateFile: string, behaviour: { settled: boolean; delayMs?: number }): WriteExecutor & { lines: string[] } {
+    function terminal(stateFile: string, behaviour: { settled: boolean }): WriteExecutor & { lines: string[]; runTyped(): Promise<void> } {
       const lines: string[] = [];
+      const typed: string[] = [];
       const runLine = (line: string) =>
         new Promise<number>((resolve) => {
           execFile(STANDIN_PATH, ['-NoLogo', '-Command', line], { env: { ...process.env, DEFENDER_STANDIN_STATE: stateFile } }, (err) => resolve(err ? 1 : 0));
@@ -289,9 +290,12 @@ describe('DeviceEngine with the PowerShell stand-in (real pwsh)', function () {
             const exitCode = await runLine(commandLine);
             return { settled: true, exitCode, note: exitCode === 0 ? undefined : `The terminal reported exit code ${exitCode}.` };
           }
-          // sendText: nothing says when (or whether) the line ran.
-          setTimeout(() => void runLine(commandLine), behaviour.delayMs ?? 0);
+          // sendText: nothing says when (or whether) the line ran; the test decides (runTyped).
+          typed.push(commandLine);
           return { settled: false, note: 'typed into the terminal' };
+        },
+        async runTyped() {
+          for (const line of typed.splice(0)) await runLine(line);
         },
       };
     }
@@ -313,15 +317,16 @@ describe('DeviceEngine with the PowerShell stand-in (real pwsh)', function () {
       const { engine, ui, audit, stateFile } = makeEngine({ troubleshooting: activeSession() }, {
         writer: () => writer,
         terminalPoll: { intervalMs: 100, attempts: 40 },
-        sleep: (ms) => {
+        // The typed line runs while the engine waits after its first read-back, as a slow terminal would.
+        sleep: async (ms) => {
           sleeps.push(ms);
-          return new Promise((r) => setTimeout(r, ms));
+          if (sleeps.length === 2) await writer.runTyped();
         },
       });
-      const writer = terminal(stateFile, { settled: false, delayMs: 300 });
+      const writer = terminal(stateFile, { settled: false });
       const result = await engine.runPlaybook('networkProtection', {}, ui);
       assert.equal(result.steps[0]!.outcome, 'applied', result.steps[0]!.message);
-      assert.ok(sleeps.length >= 1, 'it read back more than once');
+      assert.ok(sleeps.length >= 2, `it read back more than once (waited ${sleeps.length} times)`);
       assert.match(result.steps[0]!.message, /typed into the terminal/);
       const write = (await audit.read()).filter((e) => e.kind === 'write').at(-1)!;
       assert.equal(write.exitCode, undefined);
