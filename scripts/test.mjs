@@ -103,7 +103,9 @@ try {
     console.log('\n== e2e (chromium clicking through code-server, packaged VSIX) ==');
     const { prepareE2e } = await import('./lib/lanes.mjs');
     const env = await prepareE2e();
-    await runCounted('e2e', 'npx', ['mocha', '--config', join('test', 'e2e', '.mocharc.json'), '--reporter', join('test', 'support', 'countingReporter.cjs')], {
+    // DTM_E2E_GREP narrows the lane while working on one test (as DTM_INTEGRATION_GREP does for integration).
+    const grep = process.env.DTM_E2E_GREP ? ['--grep', process.env.DTM_E2E_GREP] : [];
+    await runCounted('e2e', 'npx', ['mocha', '--config', join('test', 'e2e', '.mocharc.json'), '--reporter', join('test', 'support', 'countingReporter.cjs'), ...grep], {
       env: { ...process.env, ...env },
     });
   }
