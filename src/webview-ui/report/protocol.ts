@@ -2,30 +2,12 @@
  * Messages between the performance report panel (src/device/performance.ts) and its webview (main.ts). The tables
  * are the pure model's (src/defender/performance.ts reportTables); the webview sorts them and draws the charts.
  */
-export interface ReportExclusionTarget {
-  readonly list: 'paths' | 'extensions' | 'processes';
-  readonly value: string;
-}
+import type { ExclusionTarget, ReportTable, TableRow } from '../../defender/performance';
 
-export interface ReportRow {
-  readonly parents: readonly string[];
-  readonly key: string;
-  readonly count?: number;
-  readonly totalMs: number;
-  readonly averageMs?: number;
-  readonly maxMs?: number;
-  readonly detail?: string;
-  readonly exclusion?: ReportExclusionTarget;
-}
-
-export interface ReportTableData {
-  readonly id: string;
-  readonly title: string;
-  readonly parentColumns: readonly string[];
-  readonly keyColumn: string;
-  readonly rows: readonly ReportRow[];
-  readonly scanTable: boolean;
-}
+// The pure model's types, not copies: a type-only import adds nothing to the webview bundle.
+export type ReportExclusionTarget = ExclusionTarget;
+export type ReportRow = TableRow;
+export type ReportTableData = ReportTable;
 
 export interface ReportInfo {
   readonly device: string;
