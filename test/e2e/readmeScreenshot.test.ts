@@ -3,7 +3,7 @@
  * and This device played by the PowerShell stand-in as SAMPLE-WIN11 in troubleshooting mode, with the packaged VSIX
  * in code-server. One test walks the loop a user would and saves each picture, cropped to the part it shows, to
  * test-results/readme/<name>.png; `npm run screenshots` (scripts/screenshots.mjs) runs only this test and copies
- * them to media/screenshots/. The names are README_PICTURES below; test/unit/foundation/readmeImages.test.ts checks
+ * them to media/screenshots/. The names are README_PICTURES (readmePictures.ts); test/unit/foundation/readmeImages.test.ts checks
  * that every picture the docs link exists.
  */
 import * as assert from 'node:assert';
@@ -12,20 +12,8 @@ import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { openWorkbench, resultsDir, type Page, type Workbench } from './harness';
 import { activeSession, freshState, writeState } from '../doubles/powershell/standinState';
+import type { PictureName } from './readmePictures';
 
-/** Picture name → what it shows (the README and the walkthrough link media/screenshots/<name>.png). */
-export const README_PICTURES = {
-  'defender-view': 'the Defender view: This device in troubleshooting mode with its playbooks, and Sessions',
-  'tenant-devices': 'the Devices tree: tenant devices grouped by troubleshooting state, and the Sessions view',
-  'device-playbook-confirm': 'a playbook asks first and shows the exact command',
-  'device-playbook-result': "a playbook's verified result",
-  'snapshot-diff': 'two Get-MpPreference snapshots in the diff editor',
-  'event-list': "the session's Defender events in the grid",
-  'performance-report': 'a performance report: bar charts and sortable tables',
-  'hunting-results': 'the results grid of a troubleshooting hunting query',
-  'session-report': 'the session report in the Markdown preview',
-} as const;
-export type PictureName = keyof typeof README_PICTURES;
 
 const OUT = path.join(resultsDir, 'readme');
 
