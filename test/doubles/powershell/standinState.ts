@@ -131,7 +131,8 @@ export function requirePwsh(): string {
   const cacheRoot = process.env.DEFENDER_TS_CACHE
     ? path.resolve(process.env.DEFENDER_TS_CACHE)
     : path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'defender-troubleshooting-dev');
-  candidates.push(path.join(cacheRoot, 'pwsh-7.6.9', 'pwsh'));
+  // setup.mjs's folder (ReadyToRun-compiled), then the IL-only folder earlier versions of it installed.
+  candidates.push(path.join(cacheRoot, 'pwsh-7.6.9-r2r', 'pwsh'), path.join(cacheRoot, 'pwsh-7.6.9', 'pwsh'));
   for (const c of candidates) {
     try {
       fs.accessSync(c, fs.constants.X_OK);
