@@ -193,7 +193,9 @@ describe('walkthrough on the sample tenant from `npm run dev` (e2e)', function (
     await expectDone('tamper', 'tamper');
   });
 
-  it('5. run a playbook: a silent tamper-protection block, then turned off and applied', async () => {
+  it('5. run a playbook: a silent tamper-protection block, then turned off and applied', async function () {
+    // Four playbook runs, each several PowerShell runs (status, snapshot, change, read-back, events).
+    this.timeout(480_000);
     // Exclusions are tamper-protected: with tamper protection on, the change "succeeds" and nothing changes (5013).
     await runCommand('Defender: Playbook: High CPU from MsMpEng.exe (Add Exclusions)');
     const input = page.locator('.quick-input-widget input');
