@@ -85,10 +85,12 @@ function drawChart(canvas: HTMLCanvasElement, t: ReportTableData): Chart {
   });
 }
 
-function renderTable(section: HTMLElement, t: ReportTableData): void {
+function renderTable(section: HTMLElement, t: ReportTableData, headingId: string): void {
   const cols = columnsFor(t);
   const table = document.createElement('table');
   table.dataset.table = t.id;
+  // Named by its heading, so a screen reader announces "Top files, table".
+  table.setAttribute('aria-labelledby', headingId);
   const head = table.createTHead().insertRow();
   const body = table.createTBody();
   let sort: { col: number; dir: 1 | -1 } = { col: cols.findIndex((c) => c.total), dir: -1 };
@@ -124,19 +126,34 @@ function renderTable(section: HTMLElement, t: ReportTableData): void {
         resultCells.set(key, [...(resultCells.get(key) ?? []), result]);
       }
     }
-    head.querySelectorAll('th').forEach((th, i) => th.setAttribute('aria-sort', i === sort.col ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'));
+    head.querySelectorAll('th').forEach((th, i) => {
+      if (i < cols.length) th.setAttribute('aria-sort', i === sort.col ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none');
+    });
   };
   cols.forEach((c, i) => {
     const th = document.createElement('th');
-    th.textContent = c.label;
-    th.title = l10n.t('Sort by {0}', c.label);
-    th.addEventListener('click', () => {
+    th.scope = 'col';
+    // A button in the header cell (the sortable-table pattern): Tab reaches it, Enter or Space sorts, and the cell's
+    // aria-sort says the order.
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sort';
+    button.textContent = c.label;
+    button.title = l10n.t('Sort by {0}', c.label);
+    button.addEventListener('click', () => {
       sort = sort.col === i ? { col: i, dir: sort.dir === 1 ? -1 : 1 } : { col: i, dir: c.numeric ? -1 : 1 };
       fill();
     });
+    th.appendChild(button);
     head.appendChild(th);
   });
-  head.appendChild(document.createElement('th'));
+  const actions = document.createElement('th');
+  actions.scope = 'col';
+  const actionsLabel = document.createElement('span');
+  actionsLabel.className = 'visually-hidden';
+  actionsLabel.textContent = l10n.t('Actions');
+  actions.appendChild(actionsLabel);
+  head.appendChild(actions);
   fill();
   section.appendChild(table);
 }
@@ -172,7 +189,9 @@ function render(msg: Extract<ReportHostMessage, { type: 'report' }>): void {
     section.className = 'table';
     section.id = `table-${t.id}`;
     const h2 = document.createElement('h2');
+    h2.id = `heading-${t.id}`;
     h2.textContent = t.title;
+    section.setAttribute('aria-labelledby', h2.id);
     const chartBox = document.createElement('div');
     chartBox.className = 'chart';
     const canvas = document.createElement('canvas');
@@ -182,7 +201,7 @@ function render(msg: Extract<ReportHostMessage, { type: 'report' }>): void {
     section.append(h2, chartBox);
     app.appendChild(section);
     charts.push(drawChart(canvas, t));
-    renderTable(section, t);
+    renderTable(section, t, h2.id);
   }
   vscode.postMessage({ type: 'rendered', charts: charts.length, tables: msg.tables.length });
 }

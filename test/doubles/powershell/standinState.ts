@@ -35,6 +35,12 @@ export interface StandinState {
   troubleshooting?: { startTime: string; endTime: string } | null;
   /** Set-MpPreference has -DisableTamperProtection on this device (it is in neither reference interface). */
   moduleHasDisableTamperProtection?: boolean;
+  /**
+   * Tamper protection keeps blocking during an active troubleshooting session until it is turned off (the docs' steps:
+   * "first turn off tamper protection"); only turning it off gets through. Default false: a session lets every change
+   * through. The sample device (scripts/lib/sample.mjs) sets it, so its playbooks can show a silent block.
+   */
+  tamperBlocksDuringTroubleshooting?: boolean;
   /** Pins the device's clock (ISO); default: the real clock. */
   now?: string;
   oldPlatform?: boolean;
