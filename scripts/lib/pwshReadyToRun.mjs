@@ -12,7 +12,7 @@
 // process, `dotnet <store>/unix/pwsh.dll`. The package also holds pwsh.dll's own apphost (`unix/pwsh`), which
 // starts pwsh.dll in one process: entryFor() prefers it once it has been seen to run.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 /** Runs a command with stdout and stderr captured together; resolves with { code, output } (never throws on non-zero). */
