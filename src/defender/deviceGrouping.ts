@@ -72,7 +72,11 @@ export function groupKeysOf(m: Machine, by: DeviceGroupBy, troubleshooting?: Dev
       return [h ? (HEALTH_CANON[h.toLowerCase()] ?? h) : NO_VALUE.health];
     }
     case 'tag': {
-      const tags = [...new Set((m.machineTags ?? []).map((t) => String(t).trim()).filter(Boolean))];
+      const raw = m.machineTags;
+      // Most devices carry no tag or one: no Set and no intermediate arrays for them (100,000 devices).
+      if (!raw || raw.length === 0) return [NO_VALUE.tag];
+      if (raw.length === 1) return [String(raw[0]).trim() || NO_VALUE.tag];
+      const tags = [...new Set(raw.map((t) => String(t).trim()).filter(Boolean))];
       return tags.length ? tags : [NO_VALUE.tag];
     }
     case 'troubleshootingState': {
