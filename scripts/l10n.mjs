@@ -128,18 +128,29 @@ export function resolveManifest(pkg, nls) {
 // Sources: SINK RULES
 // ---------------------------------------------------------------------------------------------------------
 
-/** Not scanned: browser code of webviews (strings come from the extension), generated schema data. */
-const EXCLUDED = [/^src\/webview-ui\//, /^src\/kql\/schema\//, /^src\/core\/l10n\.ts$/, /^src\/infra\/l10n\.ts$/];
+/** Not scanned: generated schema data and the translators themselves. */
+const EXCLUDED = [/^src\/kql\/schema\//, /^src\/core\/l10n\.ts$/, /^src\/infra\/l10n\.ts$/, /^src\/webview-ui\/toolkit\/l10n\.ts$/];
+/**
+ * Browser code of the webviews. Their page script installs the host's translations (installWebviewL10n, from the
+ * bundle renderPage puts in the page) before it runs anything else, so l10n.t at module load is fine there.
+ */
+const WEBVIEW = /[\\/]src[\\/]webview-ui[\\/]/;
+/** DOM properties (webviews) whose text the user reads or hears. */
+const DOM_ASSIGNED = new Set(['textContent', 'innerText', 'placeholder', 'ariaLabel', 'ariaDescription', 'alt']);
+/** setAttribute(name, text): attributes the user reads or hears. */
+const DOM_ATTRIBUTES = new Set(['aria-label', 'aria-description', 'aria-roledescription', 'aria-placeholder', 'aria-valuetext', 'title', 'placeholder', 'alt']);
+/** Attributes in HTML markup (a string or template with tags) whose value the user reads or hears. */
+const MARKUP_ATTRIBUTE = /\b(title|placeholder|alt|aria-label|aria-description|aria-roledescription)="([^"]*)"/g;
 /** vscode API calls whose every string argument reaches the user. */
 const MESSAGE_FUNCTIONS = new Set(['showInformationMessage', 'showWarningMessage', 'showErrorMessage']);
 /** vscode API calls: argument index that is user-facing. */
 const VSCODE_ARG_SINKS = new Map(Object.entries({ setStatusBarMessage: [0], TreeItem: [0], createWebviewPanel: [1], MarkdownString: [0], showQuickPick: [0] }));
 /** Object-literal properties (any file) that are shown to the user. */
-const USER_PROPS = new Set(['label', 'description', 'detail', 'tooltip', 'title', 'placeHolder', 'placeholder', 'prompt', 'summary', 'reason', 'message', 'scenario']);
+const USER_PROPS = new Set(['label', 'text', 'description', 'detail', 'tooltip', 'title', 'placeHolder', 'placeholder', 'prompt', 'summary', 'reason', 'message', 'scenario']);
 /** `x.<prop> = ...` assignments that are shown to the user (StatusBarItem, TreeItem, webview panels...). */
 const USER_ASSIGNED = new Set([...USER_PROPS, 'text', 'accessibilityInformation']);
 /** Parameters (of functions declared in src/) whose argument is shown to the user. */
-const USER_PARAMS = new Set(['message', 'label', 'title', 'summary', 'reason', 'detail', 'description', 'tooltip', 'what', 'prompt']);
+const USER_PARAMS = new Set(['message', 'text', 'label', 'title', 'summary', 'reason', 'detail', 'description', 'tooltip', 'what', 'prompt']);
 /** Never sinks: log lines stay English (they are for support), and so do thrown internal errors' callers' logs. */
 const LOGGER_METHODS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'appendLine', 'append', 'log']);
 
@@ -272,6 +283,10 @@ export function collectSinks(sf, checker) {
       const args = node.arguments ?? [];
       if (name && (MESSAGE_FUNCTIONS.has(name) || isMessageFunctionAlias(node, checker))) {
         for (const a of args) if (!ts.isObjectLiteralExpression(a)) push(a, `${name ?? 'message'}()`);
+      } else if (name === 'setAttribute' && args.length === 2 && ts.isStringLiteral(args[0]) && DOM_ATTRIBUTES.has(args[0].text)) {
+        push(args[1], `setAttribute('${args[0].text}')`);
+      } else if (name === 'createTextNode' && args[0]) {
+        push(args[0], 'createTextNode()');
       } else if (name && VSCODE_ARG_SINKS.has(name) && /\bvscode\b|window\./.test(node.expression.getText())) {
         for (const i of VSCODE_ARG_SINKS.get(name)) if (args[i]) push(args[i], `${name}() argument ${i + 1}`);
       } else if (checker && args.length) {
@@ -294,7 +309,10 @@ export function collectSinks(sf, checker) {
       const call = node.parent?.parent;
       if (!(call && ts.isCallExpression(call) && isLoggerCall(call))) push(node.initializer, `property '${node.name.text}'`);
     }
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && USER_ASSIGNED.has(node.left.name.text)) {
+    if (
+      ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsToken, ts.SyntaxKind.PlusEqualsToken].includes(node.operatorToken.kind) &&
+      ts.isPropertyAccessExpression(node.left) && (USER_ASSIGNED.has(node.left.name.text) || DOM_ASSIGNED.has(node.left.name.text))
+    ) {
       push(node.right, `assignment to .${node.left.name.text}`);
     }
     ts.forEachChild(node, visit);
@@ -424,13 +442,39 @@ export function findBypasses(program, files, root = ROOT) {
     for (const { node, rule } of collectSinks(sf, checker)) out.push(`${where(node)}: ${rule}: ${node.getText(sf).slice(0, 80)} is not localised`);
     const { messages, problems, calls } = l10nCalls(sf);
     for (const p of problems) out.push(`${where(p)}: l10n.t needs a literal message (or { message, comment }) so it can be extracted`);
+    if (WEBVIEW.test(f)) for (const { node, text } of markupTexts(sf)) out.push(`${where(node)}: text in HTML markup: ${JSON.stringify(text.slice(0, 60))} is not localised (put it in with \${escape(l10n.t('…'))})`);
     for (const c of calls) {
-      if (!/^vscode\./.test(c.expression.getText(sf)) && atModuleLoad(c)) out.push(`${where(c)}: l10n.t at module load runs before activation installs the translator: call it inside a function`);
+      if (!/^vscode\./.test(c.expression.getText(sf)) && !WEBVIEW.test(f) && atModuleLoad(c)) out.push(`${where(c)}: l10n.t at module load runs before activation installs the translator: call it inside a function`);
     }
     for (const lit of collectComparisons(sf, new Set(messages.filter((m) => !m.args && buttonLike(m.node, checker)).map((m) => m.message)))) {
       out.push(`${where(lit)}: compares with '${lit.text}', which this file shows localised: compare with l10n.t('${lit.text}')`);
     }
   }
+  return out;
+}
+
+/**
+ * Prose in HTML markup written as a string or template (a webview page's skeleton): text between tags and the values
+ * of title, placeholder, alt and aria-* attributes. Placeholders (`${…}`) split the text, so a value put in with
+ * `${escape(l10n.t('…'))}` is not reported.
+ */
+export function markupTexts(sf) {
+  const out = [];
+  const check = (node, raw) => {
+    if (!/<\/?[a-z][\w-]*[\s>/]/i.test(raw) || ignored(sf, node)) return;
+    for (const m of raw.matchAll(/>([^<>]*)</g)) if (isProse(m[1].trim())) out.push({ node, text: m[1].trim() });
+    for (const m of raw.matchAll(MARKUP_ATTRIBUTE)) if (isProse(m[2])) out.push({ node, text: m[2] });
+  };
+  const visit = (node) => {
+    if (isL10nCall(node)) return;
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) check(node, node.text);
+    else if (ts.isTemplateExpression(node)) {
+      check(node, node.head.text);
+      for (const span of node.templateSpans) check(span.literal, span.literal.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
   return out;
 }
 
@@ -540,7 +584,8 @@ export function rewriteFile(program, fileName, root = ROOT) {
   const texts = new Set(l10nCalls(sf).messages.filter((m) => !m.args && buttonLike(m.node, checker)).map((m) => m.message));
   for (const { node } of sinks) {
     const prop = node.parent;
-    if (!vscodeNs && atModuleLoad(node) && prop && ts.isPropertyAssignment(prop) && prop.initializer === node && ts.isIdentifier(prop.name)) {
+    const webview = WEBVIEW.test(fileName);
+    if (!vscodeNs && !webview && atModuleLoad(node) && prop && ts.isPropertyAssignment(prop) && prop.initializer === node && ts.isIdentifier(prop.name)) {
       // A module-level object's text becomes a getter, so it is translated when read (after activation).
       const r = replacement(node, sf, checker, fn, edits);
       if (r.text) {
@@ -548,7 +593,7 @@ export function rewriteFile(program, fileName, root = ROOT) {
         continue;
       }
     }
-    if (!vscodeNs && atModuleLoad(node)) {
+    if (!vscodeNs && !webview && atModuleLoad(node)) {
       manual.push(`${rel(root, fileName)}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}: text at module load in a pure module (evaluated before activation installs the translator): move it into a function, then run this again`);
       continue;
     }

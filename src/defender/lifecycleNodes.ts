@@ -108,22 +108,22 @@ export function stageMessage(s: LifecycleSession, stage: 'active' | 'endingSoon'
     case 'active':
       return {
         severity: 'info',
-        text: `Troubleshooting mode is active on ${name}${s.endsAt ? ` until ${utc(s.endsAt)} (${formatLeft(Math.max(0, s.endsAt.getTime() - now.getTime()))} left)` : ''}. Local admins can now change policy-managed Defender Antivirus settings.`,
+        text: l10n.t('Troubleshooting mode is active on {0}{1}. Local admins can now change policy-managed Defender Antivirus settings.', name, s.endsAt ? l10n.t(' until {0} ({1} left)', utc(s.endsAt), formatLeft(Math.max(0, s.endsAt.getTime() - now.getTime()))) : ''),
       };
     case 'endingSoon':
       return {
         severity: 'warning',
-        text: `Troubleshooting mode on ${name} ends in ${formatLeft(s.timeLeftMs ?? 0)}${s.endsAt ? ` (${utc(s.endsAt)})` : ''}. It cannot be extended or ended early; local changes to policy-managed settings then revert.`,
+        text: l10n.t('Troubleshooting mode on {0} ends in {1}{2}. It cannot be extended or ended early; local changes to policy-managed settings then revert.', name, formatLeft(s.timeLeftMs ?? 0), s.endsAt ? ` (${utc(s.endsAt)})` : ''),
       };
     case 'ended':
       return {
         severity: 'info',
-        text: `Troubleshooting mode on ${name} has ended. ${END_OF_SESSION_FACTS.slice(0, 3).join(' ')}`,
+        text: l10n.t('Troubleshooting mode on {0} has ended. {1}', name, END_OF_SESSION_FACTS.slice(0, 3).join(' ')),
       };
     case 'notActivated':
       return {
         severity: 'warning',
-        text: `Troubleshooting mode on ${name} was requested ${s.requestedAt ? `${formatLeft(now.getTime() - s.requestedAt.getTime())} ago` : ''} but has not been seen active (the docs say up to 15 minutes). See the Sessions view for what to check.`,
+        text: l10n.t('Troubleshooting mode on {0} was requested {1} but has not been seen active (the docs say up to 15 minutes). See the Sessions view for what to check.', name, s.requestedAt ? l10n.t('{0} ago', formatLeft(now.getTime() - s.requestedAt.getTime())) : ''),
       };
   }
 }
@@ -157,14 +157,14 @@ export function statusBarText(s: LifecycleSession, now: Date, hostName: string |
   const who = own ? 'this device' : sessionName(s);
   if (s.stage === 'requested' || s.stage === 'notActivated') {
     return {
-      text: `$(clock) TS ${s.stage === 'requested' ? 'requested' : 'not active'}: ${sessionName(s)}`,
+      text: l10n.t('$(clock) TS {0}: {1}', s.stage === 'requested' ? l10n.t('requested') : l10n.t('not active'), sessionName(s)),
       tooltip: l10n.t('Troubleshooting mode requested for {0} at {1}. Select to open Sessions.', who, utc(s.requestedAt)),
       warning: s.stage === 'notActivated',
     };
   }
   const left = s.endsAt ? s.endsAt.getTime() - now.getTime() : s.timeLeftMs ?? 0;
   return {
-    text: `$(debug-alt) TS ${formatCountdown(left)}${own ? '' : ` ${sessionName(s).split('.')[0]}`}`,
+    text: l10n.t('$(debug-alt) TS {0}{1}', formatCountdown(left), own ? '' : ` ${sessionName(s).split('.')[0]}`),
     tooltip: l10n.t('Troubleshooting mode on {0} ends {1}. Select to open Sessions.', who, utc(s.endsAt)),
     warning: s.stage === 'endingSoon',
   };

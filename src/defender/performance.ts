@@ -429,33 +429,35 @@ export function reportTables(r: PerformanceReport): ReportTable[] {
     rows,
     scanTable,
   });
+  // Column headers the report shows.
+  const [fileCol, extensionCol, processCol, pathCol] = [l10n.t('File'), l10n.t('Extension'), l10n.t('Process'), l10n.t('Path')];
   const tables: ReportTable[] = [
-    t('topFiles', l10n.t('Top files'), [], 'File', r.topFiles.map((e) => entryRow(e, []))),
-    t('topExtensions', l10n.t('Top extensions'), [], 'Extension', r.topExtensions.map((e) => entryRow(e, []))),
-    t('topProcesses', l10n.t('Top processes'), [], 'Process', r.topProcesses.map((e) => entryRow(e, []))),
-    t('topPaths', l10n.t('Top paths'), [], 'Path', r.topPaths.map((e) => entryRow(e, []))),
-    t('topScans', l10n.t('Top scans'), [], 'File', r.topScans.map((s) => scanRow(s, [])), true),
-    t('filesPerExtension', l10n.t('Top files per extension'), ['Extension'], 'File', r.topExtensions.flatMap((x) => x.files.map((f) => entryRow(f, [x.key])))),
+    t('topFiles', l10n.t('Top files'), [], fileCol, r.topFiles.map((e) => entryRow(e, []))),
+    t('topExtensions', l10n.t('Top extensions'), [], extensionCol, r.topExtensions.map((e) => entryRow(e, []))),
+    t('topProcesses', l10n.t('Top processes'), [], processCol, r.topProcesses.map((e) => entryRow(e, []))),
+    t('topPaths', l10n.t('Top paths'), [], pathCol, r.topPaths.map((e) => entryRow(e, []))),
+    t('topScans', l10n.t('Top scans'), [], fileCol, r.topScans.map((s) => scanRow(s, [])), true),
+    t('filesPerExtension', l10n.t('Top files per extension'), [extensionCol], fileCol, r.topExtensions.flatMap((x) => x.files.map((f) => entryRow(f, [x.key])))),
     t(
       'pathsPerExtension',
       l10n.t('Top paths per extension'),
-      ['Extension'],
-      'Path',
+      [extensionCol],
+      pathCol,
       r.topExtensions.flatMap((x) => x.paths.map((p) => entryRow(p, [x.key]))),
     ),
-    t('processesPerPath', l10n.t('Top processes per path'), ['Path'], 'Process', r.topPaths.flatMap((p) => p.processes.map((x) => entryRow(x, [p.key])))),
-    t('scansPerFile', l10n.t('Top scans per file'), ['File'], 'File', r.topFiles.flatMap((f) => f.scans.map((s) => scanRow(s, [f.key]))), true),
+    t('processesPerPath', l10n.t('Top processes per path'), [pathCol], processCol, r.topPaths.flatMap((p) => p.processes.map((x) => entryRow(x, [p.key])))),
+    t('scansPerFile', l10n.t('Top scans per file'), [fileCol], fileCol, r.topFiles.flatMap((f) => f.scans.map((s) => scanRow(s, [f.key]))), true),
     t(
       'scansPerFilePerProcess',
       l10n.t('Top scans per file per process'),
-      ['Process', 'File'],
-      'File',
+      [processCol, fileCol],
+      fileCol,
       r.topProcesses.flatMap((p) => p.files.flatMap((f) => f.scans.map((s) => scanRow(s, [p.key, f.key])))),
       true,
     ),
-    t('processesPerFile', l10n.t('Top processes per file'), ['File'], 'Process', r.topFiles.flatMap((f) => f.processes.map((x) => entryRow(x, [f.key])))),
-    t('filesPerProcess', l10n.t('Top files per process'), ['Process'], 'File', r.topProcesses.flatMap((p) => p.files.map((f) => entryRow(f, [p.key])))),
-    t('filesPerPath', l10n.t('Top files per path'), ['Path'], 'File', r.topPaths.flatMap((p) => p.files.map((f) => entryRow(f, [p.key])))),
+    t('processesPerFile', l10n.t('Top processes per file'), [fileCol], processCol, r.topFiles.flatMap((f) => f.processes.map((x) => entryRow(x, [f.key])))),
+    t('filesPerProcess', l10n.t('Top files per process'), [processCol], fileCol, r.topProcesses.flatMap((p) => p.files.map((f) => entryRow(f, [p.key])))),
+    t('filesPerPath', l10n.t('Top files per path'), [pathCol], fileCol, r.topPaths.flatMap((p) => p.files.map((f) => entryRow(f, [p.key])))),
   ];
   return tables.filter((x) => x.rows.length > 0);
 }

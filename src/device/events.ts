@@ -108,7 +108,7 @@ export class EventLogPanels {
   private async loadMore(): Promise<void> {
     const reader = this.reader;
     if (!reader || !this.panel) return;
-    this.panel.status('Loading older events…');
+    this.panel.status(vscode.l10n.t('Loading older events…'));
     await reader.nextPage();
     this.render(reader, this.panel.panel.title);
   }
@@ -120,10 +120,10 @@ export class EventLogPanels {
       notices.push({
         level: 'info',
         code: 'bookkeeping',
-        text: `${result.folded} bookkeeping 5007 event(s) from Defender itself (WdConfigHash, IsServiceRunning…) are folded away; set defenderTroubleshooting.events.showBookkeeping to see them.`,
+        text: vscode.l10n.t('{0} bookkeeping 5007 event(s) from Defender itself (WdConfigHash, IsServiceRunning…) are folded away; set defenderTroubleshooting.events.showBookkeeping to see them.', result.folded),
       });
     }
-    if (result.hasMore) notices.push({ level: 'info', code: 'more', text: `Showing the newest ${result.records} events; "Load older events" reads the next page.` });
+    if (result.hasMore) notices.push({ level: 'info', code: 'more', text: vscode.l10n.t('Showing the newest {0} events; "Load older events" reads the next page.', result.records) });
     const run: RunInfo = {
       runId: `events-${Date.now()}`,
       documentUri: '',

@@ -230,6 +230,7 @@ export class ReportPanel {
       cspSource: this.panel.webview.cspSource,
       scriptUri: bundleUri(this.panel.webview, deps.extensionUri, 'report.js'),
       nonce: newNonce(),
+      l10nBundle: vscode.l10n.bundle,
       title: vscode.l10n.t('Defender performance report: {0}', stored.device),
       css: THEME_CSS + REPORT_CSS_EXTRA,
       body: '<div id="app" role="main"></div>',

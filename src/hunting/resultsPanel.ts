@@ -186,7 +186,7 @@ export class ResultsPanel extends Disposable {
         return;
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);
-        this.status(m.rows > 0 ? `Copied ${m.rows.toLocaleString('en-US')} row${m.rows === 1 ? '' : 's'}` : 'Copied the cell');
+        this.status(m.rows > 0 ? (m.rows === 1 ? vscode.l10n.t('Copied 1 row') : vscode.l10n.t('Copied {0} rows', m.rows.toLocaleString('en-US'))) : vscode.l10n.t('Copied the cell'));
         return;
       case 'export':
         this.viewState = { sort: m.sort, filter: m.filter ?? '' };
@@ -238,6 +238,7 @@ export class ResultsPanel extends Disposable {
       cspSource: webview.cspSource,
       scriptUri: bundleUri(webview, this.extensionUri, 'results.js'),
       nonce: newNonce(),
+      l10nBundle: vscode.l10n.bundle,
     });
   }
 }

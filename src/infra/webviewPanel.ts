@@ -61,7 +61,7 @@ export async function exportRows(r: ExportRequest, status?: (text: string) => vo
   const text = r.format === 'csv' ? toCsv(r.columns, r.rows, indices) : toJson(r.columns, r.rows, indices);
   await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
   r.log.info(`[${r.logTag}] exported ${indices.length} rows as ${r.format} to ${uri.toString(true)}`);
-  status?.(`Exported ${indices.length.toLocaleString('en-US')} rows`);
+  status?.(vscode.l10n.t('Exported {0} rows', indices.length.toLocaleString('en-US')));
   if (!r.target) {
     const saved = uri;
     void vscode.window
@@ -103,6 +103,7 @@ export class GridListPanel extends Disposable {
       cspSource: panel.webview.cspSource,
       scriptUri: bundleUri(panel.webview, extensionUri, 'results.js'),
       nonce: newNonce(),
+      l10nBundle: vscode.l10n.bundle,
       title: panel.title,
       label,
     });
@@ -180,7 +181,7 @@ export class GridListPanel extends Disposable {
         return;
       case 'copy':
         await vscode.env.clipboard.writeText(raw.text);
-        this.status(raw.rows > 0 ? `Copied ${raw.rows.toLocaleString('en-US')} row${raw.rows === 1 ? '' : 's'}` : 'Copied the cell');
+        this.status(raw.rows > 0 ? (raw.rows === 1 ? vscode.l10n.t('Copied 1 row') : vscode.l10n.t('Copied {0} rows', raw.rows.toLocaleString('en-US'))) : vscode.l10n.t('Copied the cell'));
         return;
       case 'export':
         this.view = { sort: raw.sort, filter: raw.filter ?? '' };

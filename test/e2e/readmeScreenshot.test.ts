@@ -1,31 +1,172 @@
+/**
+ * README's and the walkthrough's pictures (issue 11, item 5), taken on the sample tenant: the API emulator's devices
+ * and This device played by the PowerShell stand-in as SAMPLE-WIN11 in troubleshooting mode, with the packaged VSIX
+ * in code-server. One test walks the loop a user would and saves each picture, cropped to the part it shows, to
+ * test-results/readme/<name>.png; `npm run screenshots` (scripts/screenshots.mjs) runs only this test and copies
+ * them to media/screenshots/. The names are README_PICTURES (readmePictures.ts); test/unit/foundation/readmeImages.test.ts checks
+ * that every picture the docs link exists.
+ */
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openWorkbench, repoRoot } from './harness';
+import type { Locator } from 'playwright-core';
+import { openWorkbench, resultsDir, type Page, type Workbench } from './harness';
+import { activeSession, freshState, writeState } from '../doubles/powershell/standinState';
+import type { PictureName } from './readmePictures';
 
-/**
- * README's screenshot (media/screenshots/defender-view.png) comes from here (issue #10, item 16): the Defender
- * view with This device and the Tenant devices row, once activation has finished. The lane always writes it to
- * test-results/; `DTM_UPDATE_SCREENSHOTS=1` also replaces the README's copy.
- */
-describe('README screenshot (e2e)', () => {
-  it('shows the Defender view with This device and Tenant devices, after activation', async () => {
-    const wb = await openWorkbench({ file: 'sample.kql' });
-    await wb.openDefenderView();
+
+const OUT = path.join(resultsDir, 'readme');
+
+async function save(name: PictureName, target: Page | Locator): Promise<void> {
+  fs.mkdirSync(OUT, { recursive: true });
+  const file = path.join(OUT, `${name}.png`);
+  await target.screenshot({ path: file });
+  assert.ok(fs.statSync(file).size > 5_000, `${name}.png has content`);
+}
+
+/** The profile's user settings (settings.json of code-server's user data), for the sample tenant switch. */
+function userSettingsFile(wb: Workbench): string {
+  return path.join(wb.server.dirs.userData, 'User', 'settings.json');
+}
+
+async function quiet(page: Page): Promise<void> {
+  // No toast, no open quick input over the picture.
+  await page.keyboard.press('Escape');
+  const toasts = page.locator('.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close');
+  for (let i = 0; i < 5 && (await toasts.count()) > 0; i++) await toasts.first().click().catch(() => undefined);
+}
+
+async function pickQuick(page: Page, text: RegExp): Promise<void> {
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ timeout: 60_000 });
+  await row.click();
+}
+
+describe('README screenshots (e2e, sample tenant)', () => {
+  it('takes the README and walkthrough pictures: devices, playbook, snapshot diff, events, performance report, hunting grid, session report', async function () {
+    // Every device operation is a real pwsh run (seconds each on a busy machine), and the recording lasts 30 s.
+    this.timeout(900_000);
+    const wb = await openWorkbench();
     const page = wb.page;
-    await page.getByRole('treeitem', { name: /This device/ }).first().waitFor({ timeout: 60_000 });
-    await page.getByRole('treeitem', { name: /Tenant devices/ }).first().waitFor({ timeout: 60_000 });
-    // Nothing still loading in the status bar, no toast over the view.
-    const activating = page.locator('.statusbar', { hasText: /Activating Extensions/ });
-    for (let i = 0; i < 120 && (await activating.count()) > 0; i++) await page.waitForTimeout(500);
-    assert.strictEqual(await activating.count(), 0, 'the status bar still says "Activating Extensions…"');
-    await page.keyboard.press('Escape');
-    await page.locator('.notification-toast').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
-    await page.waitForTimeout(1000);
-    const file = await wb.screenshot('readme-defender-view');
-    assert.ok(fs.statSync(file).size > 10_000, 'the screenshot has content');
-    if (process.env.DTM_UPDATE_SCREENSHOTS === '1') {
-      fs.copyFileSync(file, path.join(repoRoot, 'media', 'screenshots', 'defender-view.png'));
+    await page.setViewportSize({ width: 1280, height: 760 });
+    const settingsFile = userSettingsFile(wb);
+    const settingsBefore = fs.readFileSync(settingsFile, 'utf8');
+    const globalStorage = path.join(wb.server.dirs.userData, 'User', 'globalStorage', 'defender-tools.defender-troubleshooting');
+    // SAMPLE-WIN11 as `npm run dev` plays it (scripts/lib/sample.mjs), with tamper protection off so a change applies.
+    writeState(wb.standinState, freshState({ computerName: 'SAMPLE-WIN11', elevated: true, tamperProtected: false, troubleshooting: activeSession(new Date(), 35) }));
+    // Portal pages the extension may open go to a new tab: close them.
+    page.context().on('page', (p) => void p.close().catch(() => undefined));
+    try {
+      // The sample tenant: its label everywhere, devices without signing in, grouped by troubleshooting state.
+      const settings = JSON.parse(settingsBefore) as Record<string, unknown>;
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'defenderTroubleshooting.sample.enabled': true, 'defenderTroubleshooting.devices.groupBy': 'troubleshootingState' }, null, 2));
+      await page.reload();
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await wb.openDefenderView();
+      const sidebar = page.locator('[id="workbench.parts.sidebar"]');
+      await page.locator('.pane-header', { hasText: /Devices/ }).filter({ hasText: /Sample tenant/ }).first().waitFor({ timeout: 90_000 });
+
+      // 1. This device in troubleshooting mode, its playbooks; the Sessions view.
+      const device = page.getByRole('treeitem', { name: /This device, Troubleshooting mode · \dh \d\dm left · TP off/ }).first();
+      await device.waitFor({ timeout: 180_000 });
+      if ((await device.getAttribute('aria-expanded')) !== 'true') await device.click();
+      const playbook = page.getByRole('treeitem', { name: /^Network protection blocks a domain/ }).first();
+      await playbook.waitFor({ timeout: 60_000 });
+      await quiet(page);
+      await page.waitForTimeout(1000);
+      await save('defender-view', sidebar);
+
+      // 2. Tenant devices grouped by troubleshooting state (collapse This device to make room, open a group).
+      await device.click();
+      const group = page.getByRole('treeitem', { name: /Active|Ending soon|Requested|In troubleshooting mode/i }).first();
+      await group.waitFor({ timeout: 90_000 });
+      if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click();
+      await page.getByRole('treeitem', { name: /\.contoso\.local/ }).first().waitFor({ timeout: 60_000 });
+      await quiet(page);
+      await page.waitForTimeout(1000);
+      await save('tenant-devices', sidebar);
+
+      // 3. A playbook: the exact command first, then the verified result.
+      await device.click();
+      await playbook.waitFor({ timeout: 60_000 });
+      await playbook.click();
+      const dialog = page.locator('.monaco-dialog-box').first();
+      await dialog.waitFor({ timeout: 180_000 });
+      assert.match(await dialog.innerText(), /Set-MpPreference -EnableNetworkProtection 'Disabled'/);
+      await save('device-playbook-confirm', page);
+      await dialog.getByRole('button', { name: 'Run' }).click();
+      const toast = page.locator('.notification-toast', { hasText: /Set network protection to off: (applied|blocked|did not)/ }).first();
+      await toast.waitFor({ timeout: 300_000 });
+      assert.match(await toast.innerText(), /applied/);
+      await save('device-playbook-result', page);
+      await quiet(page);
+
+      // 4. The snapshot before the change against one taken now, in the diff editor.
+      await wb.runCommand('Defender: Take Defender Settings Snapshot');
+      await page.locator('.notification-toast', { hasText: /[Ss]napshot/ }).first().waitFor({ timeout: 180_000 }).catch(() => undefined);
+      await quiet(page);
+      await wb.runCommand('Defender: Compare Defender Settings Snapshots');
+      const picks = page.locator('.quick-input-widget .monaco-list-row .quick-input-list-checkbox, .quick-input-widget .monaco-list-row input[type="checkbox"]');
+      await picks.nth(1).waitFor({ timeout: 120_000 });
+      await picks.nth(0).click();
+      await picks.nth(1).click();
+      await page.locator('.quick-input-widget .quick-input-action a, .quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
+      const editor = page.locator('[id="workbench.parts.editor"]');
+      await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 60_000 });
+      await page.locator('.monaco-diff-editor .line-delete, .monaco-diff-editor .char-delete').first().waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(1500);
+      await save('snapshot-diff', editor);
+
+      await wb.runCommand('View: Close All Editors');
+      // 5. The session's events in the grid (from the palette: the range picker offers the session first).
+      await wb.runCommand('Defender: Show Defender Events…');
+      await pickQuick(page, /This troubleshooting session/);
+      const events = await wb.webview(/Session events/);
+      await events.locator('[role="row"][aria-rowindex="2"]').waitFor({ timeout: 180_000 });
+      await page.waitForTimeout(1000);
+      await save('event-list', editor);
+
+      await wb.runCommand('View: Close All Editors');
+      // 6. A 30-second performance recording and its report.
+      await wb.runCommand('Defender: Record Defender Performance…');
+      await pickQuick(page, /^30 seconds/);
+      const record = page.locator('.monaco-dialog-box').first();
+      await record.waitFor({ timeout: 180_000 });
+      await record.getByRole('button', { name: 'Record' }).click();
+      const report = await wb.webview(/Performance: /);
+      await report.locator('canvas').first().waitFor({ timeout: 400_000 });
+      await page.waitForTimeout(2000);
+      await quiet(page);
+      await save('performance-report', editor);
+
+      await wb.runCommand('View: Close All Editors');
+      // 7. A troubleshooting hunting query and its rows (no sign-in on the sample tenant).
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').fill('hunting-troubleshooting.kql');
+      await pickQuick(page, /hunting-troubleshooting\.kql/);
+      const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run query' }).first();
+      await lens.waitFor({ timeout: 90_000 });
+      await lens.click();
+      await page.locator('.quick-input-widget', { hasText: /timespan/i }).waitFor({ timeout: 30_000 });
+      await pickQuick(page, /Last 7 days/);
+      const grid = await wb.webview(/Results: hunting-troubleshooting\.kql/);
+      await grid.locator('[role="row"][aria-rowindex="2"]').waitFor({ timeout: 90_000 });
+      await page.waitForTimeout(1000);
+      await quiet(page);
+      await save('hunting-results', editor);
+
+      await wb.runCommand('View: Close All Editors');
+      // 8. The session report in the Markdown preview.
+      await wb.runCommand('Defender: Write Session Report');
+      await page.locator('.tab', { hasText: /Preview session-report-/ }).first().waitFor({ timeout: 300_000 });
+      await page.waitForTimeout(3000);
+      await quiet(page);
+      await save('session-report', editor);
+    } finally {
+      fs.writeFileSync(settingsFile, settingsBefore);
+      // Leave the shared server as the other e2e tests expect it: no session, no snapshots or reports.
+      writeState(wb.standinState, freshState());
+      for (const d of ['snapshots', 'performance']) fs.rmSync(path.join(globalStorage, d), { recursive: true, force: true });
     }
   });
 });

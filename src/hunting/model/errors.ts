@@ -235,20 +235,20 @@ export interface LimitNotice {
 export function limitNotices(returnedRows: number, shownRows: number, timespanLabel: string): LimitNotice[] {
   const notices: LimitNotice[] = [];
   if (returnedRows === 0) {
-    notices.push({ level: 'info', code: 'no-rows', text: `No rows in the ${timespanLabel} searched. The query's own filters (ago(), where) apply as well.` });
+    notices.push({ level: 'info', code: 'no-rows', text: l10n.t('No rows in the {0} searched. The query\'s own filters (ago(), where) apply as well.', timespanLabel) });
   }
   if (returnedRows >= HUNTING_LIMITS.maxRows) {
     notices.push({
       level: 'warning',
       code: 'row-limit',
-      text: `The result reached advanced hunting's ${ROW_LIMIT_TEXT}-row limit per query, so rows beyond it were not returned. Narrow the query (where, summarize, take) or the timespan to see everything.`,
+      text: l10n.t('The result reached advanced hunting\'s {0}-row limit per query, so rows beyond it were not returned. Narrow the query (where, summarize, take) or the timespan to see everything.', ROW_LIMIT_TEXT),
     });
   }
   if (shownRows < returnedRows) {
     notices.push({
       level: 'info',
       code: 'grid-limit',
-      text: `Showing the first ${shownRows.toLocaleString('en-US')} of ${returnedRows.toLocaleString('en-US')} rows (setting defenderTroubleshooting.hunting.maxRowsInGrid). Export includes all ${returnedRows.toLocaleString('en-US')}.`,
+      text: l10n.t('Showing the first {0} of {1} rows (setting defenderTroubleshooting.hunting.maxRowsInGrid). Export includes all {2}.', shownRows.toLocaleString('en-US'), returnedRows.toLocaleString('en-US'), returnedRows.toLocaleString('en-US')),
     });
   }
   return notices;

@@ -4,6 +4,8 @@
  * injected style, so the toolkit's strict CSP holds) and a sortable table whose rows offer "Add as Exclusion…".
  */
 import type { ReportExclusionTarget, ReportHostMessage, ReportRow, ReportTableData, ReportWebviewMessage } from './protocol';
+import { l10n } from '../../core/l10n';
+import { installWebviewL10n } from '../toolkit/l10n';
 
 // chart.js is an ES module; esbuild inlines this import into the iife bundle (no separate chunk, no eval).
 type ChartModule = typeof import('chart.js', { with: { 'resolution-mode': 'import' } });
@@ -18,6 +20,8 @@ interface VsCodeApi {
   postMessage(message: ReportWebviewMessage): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
+// The host's translations first: every text below goes through l10n.t.
+installWebviewL10n();
 const vscode = acquireVsCodeApi();
 
 const app = document.getElementById('app')!;
@@ -41,18 +45,19 @@ function targetKey(t: ReportExclusionTarget): string {
   return `${t.list}\u0000${t.value.toLowerCase()}`;
 }
 
-type Column = { name: string; value: (r: ReportRow) => string | number | undefined; numeric?: boolean; format?: (r: ReportRow) => string };
+/** A table column; `label` is the header the user reads, `total` marks the column sorted by default. */
+type Column = { label: string; value: (r: ReportRow) => string | number | undefined; numeric?: boolean; total?: boolean; format?: (r: ReportRow) => string };
 
 function columnsFor(t: ReportTableData): Column[] {
-  const cols: Column[] = t.parentColumns.map((name, i) => ({ name, value: (r: ReportRow) => r.parents[i] ?? '' }));
-  cols.push({ name: t.keyColumn, value: (r) => r.key });
-  if (!t.scanTable) cols.push({ name: 'Scans', value: (r) => r.count, numeric: true, format: (r) => String(r.count ?? '') });
-  cols.push({ name: t.scanTable ? 'Duration' : 'Total time', value: (r) => r.totalMs, numeric: true, format: (r) => ms(r.totalMs) });
+  const cols: Column[] = t.parentColumns.map((label, i) => ({ label, value: (r: ReportRow) => r.parents[i] ?? '' }));
+  cols.push({ label: t.keyColumn, value: (r) => r.key });
+  if (!t.scanTable) cols.push({ label: l10n.t('Scans'), value: (r) => r.count, numeric: true, format: (r) => String(r.count ?? '') });
+  cols.push({ label: t.scanTable ? l10n.t('Duration') : l10n.t('Total time'), value: (r) => r.totalMs, numeric: true, total: true, format: (r) => ms(r.totalMs) });
   if (!t.scanTable) {
-    cols.push({ name: 'Average', value: (r) => r.averageMs, numeric: true, format: (r) => ms(r.averageMs) });
-    cols.push({ name: 'Max', value: (r) => r.maxMs, numeric: true, format: (r) => ms(r.maxMs) });
+    cols.push({ label: l10n.t('Average'), value: (r) => r.averageMs, numeric: true, format: (r) => ms(r.averageMs) });
+    cols.push({ label: l10n.t('Max'), value: (r) => r.maxMs, numeric: true, format: (r) => ms(r.maxMs) });
   } else {
-    cols.push({ name: 'Scan', value: (r) => r.detail ?? '' });
+    cols.push({ label: l10n.t('Scan'), value: (r) => r.detail ?? '' });
   }
   return cols;
 }
@@ -64,7 +69,7 @@ function drawChart(canvas: HTMLCanvasElement, t: ReportTableData): Chart {
     type: 'bar',
     data: {
       labels: top.map(label),
-      datasets: [{ label: 'Scan time (ms)', data: top.map((r) => Number(r.totalMs.toFixed(4))), backgroundColor: css('--vscode-charts-blue', '#3794ff'), borderWidth: 0 }],
+      datasets: [{ label: l10n.t('Scan time (ms)'), data: top.map((r) => Number(r.totalMs.toFixed(4))), backgroundColor: css('--vscode-charts-blue', '#3794ff'), borderWidth: 0 }],
     },
     options: {
       indexAxis: 'y',
@@ -72,7 +77,7 @@ function drawChart(canvas: HTMLCanvasElement, t: ReportTableData): Chart {
       maintainAspectRatio: false,
       responsive: true,
       scales: {
-        x: { title: { display: true, text: 'ms', color: css('--vscode-descriptionForeground', '#999') }, ticks: { color: css('--vscode-foreground', '#ccc') }, grid: { color: css('--vscode-editorGroup-border', '#444') } },
+        x: { title: { display: true, text: l10n.t('ms'), color: css('--vscode-descriptionForeground', '#999') }, ticks: { color: css('--vscode-foreground', '#ccc') }, grid: { color: css('--vscode-editorGroup-border', '#444') } },
         y: { ticks: { color: css('--vscode-foreground', '#ccc') }, grid: { display: false } },
       },
       plugins: { tooltip: { callbacks: { label: (ctx) => ms(Number(ctx.parsed.x)) } } },
@@ -80,13 +85,15 @@ function drawChart(canvas: HTMLCanvasElement, t: ReportTableData): Chart {
   });
 }
 
-function renderTable(section: HTMLElement, t: ReportTableData): void {
+function renderTable(section: HTMLElement, t: ReportTableData, headingId: string): void {
   const cols = columnsFor(t);
   const table = document.createElement('table');
   table.dataset.table = t.id;
+  // Named by its heading, so a screen reader announces "Top files, table".
+  table.setAttribute('aria-labelledby', headingId);
   const head = table.createTHead().insertRow();
   const body = table.createTBody();
-  let sort: { col: number; dir: 1 | -1 } = { col: cols.findIndex((c) => c.name === 'Total time' || c.name === 'Duration'), dir: -1 };
+  let sort: { col: number; dir: 1 | -1 } = { col: cols.findIndex((c) => c.total), dir: -1 };
 
   const fill = () => {
     body.textContent = '';
@@ -109,8 +116,8 @@ function renderTable(section: HTMLElement, t: ReportTableData): void {
       if (r.exclusion) {
         const target = r.exclusion;
         const button = document.createElement('button');
-        button.textContent = 'Add as Exclusion…';
-        button.title = `Add ${target.value} to the ${target.list} exclusions (asks first, then verifies)`;
+        button.textContent = l10n.t('Add as Exclusion…');
+        button.title = l10n.t('Add {0} to the {1} exclusions (asks first, then verifies)', target.value, target.list);
         button.addEventListener('click', () => vscode.postMessage({ type: 'addExclusion', target }));
         const result = document.createElement('span');
         result.className = 'result';
@@ -119,19 +126,34 @@ function renderTable(section: HTMLElement, t: ReportTableData): void {
         resultCells.set(key, [...(resultCells.get(key) ?? []), result]);
       }
     }
-    head.querySelectorAll('th').forEach((th, i) => th.setAttribute('aria-sort', i === sort.col ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'));
+    head.querySelectorAll('th').forEach((th, i) => {
+      if (i < cols.length) th.setAttribute('aria-sort', i === sort.col ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none');
+    });
   };
   cols.forEach((c, i) => {
     const th = document.createElement('th');
-    th.textContent = c.name;
-    th.title = `Sort by ${c.name}`;
-    th.addEventListener('click', () => {
+    th.scope = 'col';
+    // A button in the header cell (the sortable-table pattern): Tab reaches it, Enter or Space sorts, and the cell's
+    // aria-sort says the order.
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sort';
+    button.textContent = c.label;
+    button.title = l10n.t('Sort by {0}', c.label);
+    button.addEventListener('click', () => {
       sort = sort.col === i ? { col: i, dir: sort.dir === 1 ? -1 : 1 } : { col: i, dir: c.numeric ? -1 : 1 };
       fill();
     });
+    th.appendChild(button);
     head.appendChild(th);
   });
-  head.appendChild(document.createElement('th'));
+  const actions = document.createElement('th');
+  actions.scope = 'col';
+  const actionsLabel = document.createElement('span');
+  actionsLabel.className = 'visually-hidden';
+  actionsLabel.textContent = l10n.t('Actions');
+  actions.appendChild(actionsLabel);
+  head.appendChild(actions);
   fill();
   section.appendChild(table);
 }
@@ -142,10 +164,13 @@ function render(msg: Extract<ReportHostMessage, { type: 'report' }>): void {
   app.textContent = '';
   const header = document.createElement('header');
   const h1 = document.createElement('h1');
-  h1.textContent = `Defender performance report: ${msg.info.device}`;
+  h1.textContent = l10n.t('Defender performance report: {0}', msg.info.device);
   const meta = document.createElement('div');
   meta.className = 'meta';
-  meta.textContent = `Recorded ${new Date(msg.info.recordedAt).toLocaleString()} for ${msg.info.seconds} s${msg.info.hasPaths ? '' : ' · this module has no TopPaths'}`;
+  const recorded = new Date(msg.info.recordedAt).toLocaleString();
+  meta.textContent = msg.info.hasPaths
+    ? l10n.t('Recorded {0} for {1} s', recorded, msg.info.seconds)
+    : l10n.t('Recorded {0} for {1} s · this module has no TopPaths', recorded, msg.info.seconds);
   header.append(h1, meta);
   for (const n of msg.info.notices) {
     const p = document.createElement('div');
@@ -156,7 +181,7 @@ function render(msg: Extract<ReportHostMessage, { type: 'report' }>): void {
   app.appendChild(header);
   if (!msg.tables.length) {
     const p = document.createElement('p');
-    p.textContent = 'The recording has no scans.';
+    p.textContent = l10n.t('The recording has no scans.');
     app.appendChild(p);
   }
   for (const t of msg.tables) {
@@ -164,17 +189,19 @@ function render(msg: Extract<ReportHostMessage, { type: 'report' }>): void {
     section.className = 'table';
     section.id = `table-${t.id}`;
     const h2 = document.createElement('h2');
+    h2.id = `heading-${t.id}`;
     h2.textContent = t.title;
+    section.setAttribute('aria-labelledby', h2.id);
     const chartBox = document.createElement('div');
     chartBox.className = 'chart';
     const canvas = document.createElement('canvas');
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', `${t.title}: scan time by ${t.keyColumn.toLowerCase()}`);
+    canvas.setAttribute('aria-label', l10n.t('{0}: scan time by {1}', t.title, t.keyColumn.toLowerCase()));
     chartBox.appendChild(canvas);
     section.append(h2, chartBox);
     app.appendChild(section);
     charts.push(drawChart(canvas, t));
-    renderTable(section, t);
+    renderTable(section, t, h2.id);
   }
   vscode.postMessage({ type: 'rendered', charts: charts.length, tables: msg.tables.length });
 }

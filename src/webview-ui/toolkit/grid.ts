@@ -18,6 +18,8 @@ import {
 } from './model';
 import type { ErrorInfo, HostMessage, Notice, PersistedState, RunInfo, WebviewMessage } from './protocol';
 import { ROW_HEIGHT } from './theme';
+import { l10n } from '../../core/l10n';
+import { installWebviewL10n } from './l10n';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -26,6 +28,8 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+// The host's translations first: every text below goes through l10n.t.
+installWebviewL10n();
 const vscode = acquireVsCodeApi();
 const OVERSCAN = 10;
 
@@ -127,7 +131,7 @@ function buildHeader(): void {
     h.className = `colhead ${c.kind}`;
     h.setAttribute('role', 'columnheader');
     h.setAttribute('aria-colindex', String(i + 2));
-    h.title = `${c.name} (${c.type}). Click, or press Enter, to sort.`;
+    h.title = l10n.t('{0} ({1}). Click, or press Enter, to sort.', c.name, c.type);
     // Headers are in the tab order so the grid can be sorted without a mouse (Enter or Space).
     h.tabIndex = 0;
     h.addEventListener('keydown', (e) => {
@@ -327,12 +331,12 @@ function updateCount(): void {
   const total = rows.length;
   const shown = viewLength();
   const n = (x: number) => x.toLocaleString('en-US');
-  if (loading) countEl.textContent = `Loading ${n(total)} / ${n(expectedRows)} rows…`;
+  if (loading) countEl.textContent = l10n.t('Loading {0} / {1} rows…', n(total), n(expectedRows));
   else if (!columns.length) countEl.textContent = '';
-  else if (shown === total) countEl.textContent = `${n(total)} row${total === 1 ? '' : 's'}`;
-  else countEl.textContent = `${n(shown)} of ${n(total)} rows`;
+  else if (shown === total) countEl.textContent = total === 1 ? l10n.t('1 row') : l10n.t('{0} rows', n(total));
+  else countEl.textContent = l10n.t('{0} of {1} rows', n(shown), n(total));
   const sel = selected.size;
-  if (sel > 1) countEl.textContent += ` · ${n(sel)} selected`;
+  if (sel > 1) countEl.textContent += l10n.t(' · {0} selected', n(sel));
   const hasRows = !loading && columns.length > 0;
   buttons.copy.disabled = !hasRows || shown === 0;
   buttons.csv.disabled = !hasRows;
@@ -428,8 +432,8 @@ queryEl.addEventListener('click', () => {
 // ---------------------------------------------------------------- host messages
 
 function showRun(r: RunInfo | undefined): void {
-  queryEl.textContent = r ? r.queryPreview : 'No query has run in this panel yet.';
-  queryEl.title = r ? 'Show the query in its file' : '';
+  queryEl.textContent = r ? r.queryPreview : l10n.t('No query has run in this panel yet.');
+  queryEl.title = r ? l10n.t('Show the query in its file') : '';
   const parts = r
     ? [
         r.fileName,
@@ -443,8 +447,8 @@ function showRun(r: RunInfo | undefined): void {
   const list = r?.mode === 'list';
   queryEl.setAttribute('role', list ? 'heading' : 'link');
   if (list) queryEl.title = '';
-  buttons.rerun.textContent = list ? (r?.actionLabel ?? '') : 'Run again';
-  buttons.rerun.title = list ? (r?.actionLabel ?? '') : 'Run the query again';
+  buttons.rerun.textContent = list ? (r?.actionLabel ?? '') : l10n.t('Run again');
+  buttons.rerun.title = list ? (r?.actionLabel ?? '') : l10n.t('Run the query again');
   buttons.rerun.classList.toggle('hidden', list && !r?.actionLabel);
 }
 
@@ -460,7 +464,8 @@ function showNotices(list: readonly Notice[]): void {
   }
 }
 
-function showMessage(kind: 'running' | 'error' | 'info' | undefined, title?: string, lines: string[] = [], action?: string): void {
+/** The message in place of the grid: a title, its detail lines and a button (`label`) that posts `rerun`. */
+function showMessage(kind: 'running' | 'error' | 'info' | undefined, title?: string, detail: string[] = [], label?: string): void {
   grid.classList.toggle('hidden', kind !== undefined);
   messageEl.classList.toggle('hidden', kind === undefined);
   messageEl.className = kind ? kind : 'hidden';
@@ -474,27 +479,28 @@ function showMessage(kind: 'running' | 'error' | 'info' | undefined, title?: str
   }
   h.appendChild(document.createTextNode(title ?? ''));
   messageEl.appendChild(h);
-  lines.forEach((line, i) => {
+  detail.forEach((line, i) => {
     const p = document.createElement('p');
     p.textContent = line;
     if (i > 0) p.className = 'detail';
     messageEl.appendChild(p);
   });
-  if (action) {
+  if (label) {
     const b = document.createElement('button');
     b.className = 'primary';
-    b.textContent = action;
+    b.textContent = label;
     b.addEventListener('click', () => post({ type: 'rerun' }));
     messageEl.appendChild(b);
   }
   messageEl.setAttribute('role', kind === 'error' ? 'alert' : 'status');
 }
 
+/** The lines under an error's title. @l10n */
 function errorLines(e: ErrorInfo): string[] {
   const lines = [e.message];
-  if (e.where) lines.push(`Where: ${e.where} (marked in the editor).`);
-  if (e.retryAt) lines.push(`Queries can run again after ${new Date(e.retryAt).toLocaleTimeString()}.`);
-  if (e.requestId) lines.push(`Request id: ${e.requestId}`);
+  if (e.where) lines.push(l10n.t('Where: {0} (marked in the editor).', e.where));
+  if (e.retryAt) lines.push(l10n.t('Queries can run again after {0}.', new Date(e.retryAt).toLocaleTimeString()));
+  if (e.requestId) lines.push(l10n.t('Request id: {0}', e.requestId));
   return lines;
 }
 
@@ -521,7 +527,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'running':
       reset(msg.run);
       loading = false;
-      showMessage('running', msg.run.mode === 'list' ? 'Loading…' : 'Running query…', [`${msg.run.fileName} · ${msg.run.timespanLabel}`]);
+      showMessage('running', msg.run.mode === 'list' ? l10n.t('Loading…') : l10n.t('Running query…'), [`${msg.run.fileName} · ${msg.run.timespanLabel}`]);
       // Kept from the start, so a reload mid-run still knows which query to offer again.
       persist();
       break;
@@ -562,18 +568,18 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'failed':
       reset(msg.run);
       loading = false;
-      showMessage('error', msg.error.title, errorLines(msg.error), 'Run again');
+      showMessage('error', msg.error.title, errorLines(msg.error), l10n.t('Run again'));
       persist();
       break;
     case 'cancelled':
       reset(msg.run);
       loading = false;
-      showMessage('info', 'Query cancelled.', [], 'Run again');
+      showMessage('info', l10n.t('Query cancelled.'), [], l10n.t('Run again'));
       break;
     case 'unavailable':
       reset(msg.run ?? run);
       loading = false;
-      showMessage('info', 'These results are gone.', ['Results are kept only while VS Code runs. Run the query again to see them.'], msg.run || run ? 'Run again' : undefined);
+      showMessage('info', l10n.t('These results are gone.'), [l10n.t('Results are kept only while VS Code runs. Run the query again to see them.')], msg.run || run ? l10n.t('Run again') : undefined);
       break;
     case 'status':
       countEl.textContent = msg.text;
@@ -583,5 +589,5 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
 });
 
 showRun(run);
-showMessage('info', run ? 'Waiting for results…' : 'No results yet.', []);
+showMessage('info', run ? l10n.t('Waiting for results…') : l10n.t('No results yet.'), []);
 post({ type: 'ready' });

@@ -2,6 +2,8 @@
  * Pages of every panel (pure, so tests serve exactly what users get): a strict CSP where only nonce'd script and
  * style run (no inline handlers, no eval), the stylesheet inlined, and a skeleton the panel's script fills.
  */
+import { l10n, type L10nBundle } from '../../core/l10n';
+import { bundleDataBlock } from './l10n';
 import { GRID_CSS } from './theme';
 
 export interface HtmlOptions {
@@ -11,6 +13,11 @@ export interface HtmlOptions {
   readonly scriptUri: string;
   /** A fresh random nonce per render. */
   readonly nonce: string;
+  /**
+   * The translations for the page script (`vscode.l10n.bundle`; undefined in English), read by installWebviewL10n().
+   * Every panel passes it (test/unit/foundation/l10n.test.ts checks the callers in src/).
+   */
+  readonly l10nBundle?: L10nBundle;
 }
 
 /** The one policy: nothing by default; script and style only with the nonce; images and fonts from the extension. */
@@ -35,7 +42,7 @@ export interface PageOptions extends HtmlOptions {
   readonly body: string;
 }
 
-export function renderPage({ cspSource, scriptUri, nonce, title, css, body }: PageOptions): string {
+export function renderPage({ cspSource, scriptUri, nonce, title, css, body, l10nBundle }: PageOptions): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -47,6 +54,7 @@ export function renderPage({ cspSource, scriptUri, nonce, title, css, body }: Pa
 </head>
 <body>
 ${body}
+${bundleDataBlock(l10nBundle, nonce)}
 <script nonce="${nonce}" src="${escapeAttr(scriptUri)}"></script>
 </body>
 </html>`;
@@ -54,18 +62,19 @@ ${body}
 
 /** The grid page (sort, filter, copy, export CSV/JSON), used by the hunting results and the event list. */
 export function renderGridHtml(options: HtmlOptions & { readonly title: string; readonly label: string }): string {
+  const text = escapeAttr;
   return renderPage({
     ...options,
     css: GRID_CSS,
     body: `<div id="app">
   <header class="toolbar">
     <div class="title"><span id="run-query" class="query" role="link" tabindex="0"></span><span id="run-meta" class="meta"></span></div>
-    <input id="filter" type="search" spellcheck="false" placeholder="Filter: text, Column:value, Column>value" aria-label="Filter rows">
+    <input id="filter" type="search" spellcheck="false" placeholder="${text(l10n.t('Filter: text, Column:value, Column>value'))}" aria-label="${text(l10n.t('Filter rows'))}">
     <span id="count" role="status" aria-live="polite"></span>
-    <button id="copy" title="Copy the selected rows (or all rows shown) as tab-separated text">Copy</button>
-    <button id="export-csv" title="Save the rows shown as CSV">Export CSV</button>
-    <button id="export-json" title="Save the rows shown as JSON">Export JSON</button>
-    <button id="rerun" class="primary" title="Run the query again">Run again</button>
+    <button id="copy" title="${text(l10n.t('Copy the selected rows (or all rows shown) as tab-separated text'))}">${text(l10n.t('Copy'))}</button>
+    <button id="export-csv" title="${text(l10n.t('Save the rows shown as CSV'))}">${text(l10n.t('Export CSV'))}</button>
+    <button id="export-json" title="${text(l10n.t('Save the rows shown as JSON'))}">${text(l10n.t('Export JSON'))}</button>
+    <button id="rerun" class="primary" title="${text(l10n.t('Run the query again'))}">${text(l10n.t('Run again'))}</button>
   </header>
   <div id="notices"></div>
   <div id="message" class="hidden"></div>

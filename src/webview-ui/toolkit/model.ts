@@ -1,8 +1,9 @@
 /**
  * The results-grid model, shared by the webview (display, sort, filter, copy) and the extension host
  * (export): typed columns from the hunting schema, view computation (filter then sort, as row indices),
- * virtual-window math, and CSV/TSV/JSON serialisation. Pure and dependency-free: no DOM, no `vscode`.
+ * virtual-window math, and CSV/TSV/JSON serialisation. Pure: no DOM, no `vscode` (filter problems through core/l10n).
  */
+import { l10n } from '../../core/l10n';
 
 export type ColumnKind = 'string' | 'datetime' | 'number' | 'bool' | 'dynamic' | 'timespan' | 'guid';
 
@@ -177,11 +178,11 @@ export function parseFilter(text: string, columns: readonly GridColumn[]): Parse
       const op: FilterOp = m[2] === ':' ? 'contains' : (m[2] as FilterOp);
       const value = unquote(m[3]!);
       if (['>', '>=', '<', '<='].includes(op) && columns[col]!.kind === 'datetime' && Number.isNaN(Date.parse(value))) {
-        problems.push(`"${value}" is not a date for ${columns[col]!.name}.`);
+        problems.push(l10n.t('"{0}" is not a date for {1}.', value, columns[col]!.name));
         continue;
       }
       if (['>', '>=', '<', '<='].includes(op) && columns[col]!.kind === 'number' && Number.isNaN(Number(value))) {
-        problems.push(`"${value}" is not a number for ${columns[col]!.name}.`);
+        problems.push(l10n.t('"{0}" is not a number for {1}.', value, columns[col]!.name));
         continue;
       }
       terms.push({ column: col, op, value });

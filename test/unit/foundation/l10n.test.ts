@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatMessage, l10n, setTranslator, translatorFromBundle } from '../../../src/core/l10n';
+import { renderGridHtml, renderPage } from '../../../src/webview-ui/toolkit/html';
+import { installWebviewL10n, L10N_BUNDLE_ID } from '../../../src/webview-ui/toolkit/l10n';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const readJson = (f: string) => JSON.parse(fs.readFileSync(path.join(root, f), 'utf8'));
@@ -184,6 +186,96 @@ describe('localisation checker catches bypasses (unit)', function () {
     assert.deepStrictEqual(tool.migrateManifest(pkg, nls), nls);
     assert.strictEqual(JSON.stringify(pkg), before);
     assert.strictEqual(tool.resolveManifest(pkg, nls).contributes.commands[0].category, 'Defender');
+  });
+});
+
+describe('localisation of the webviews: results grid, event list, performance report (unit)', function () {
+  this.timeout(180_000);
+  before(loadTool);
+  afterEach(() => setTranslator(undefined));
+
+  const WEBVIEW = path.join(root, 'src', 'webview-ui', 'toolkit', 'l10nProbe.ts');
+  const webviewSource = [
+    "import { l10n } from '../../core/l10n';",
+    "const el = document.createElement('div');",
+    "el.textContent = 'Hello there';",
+    "el.setAttribute('aria-label', 'Close the panel');",
+    "el.appendChild(document.createTextNode('Loading rows'));",
+    'export const markup = `<button id="copy" title="Copy the rows">Copy</button>`;',
+    "el.title = `Sort by ${el.id}`;",
+    "el.textContent += ' · selected';",
+    "el.className = 'Not Text'; el.setAttribute('role', 'Grid'); el.dataset.code = 'More Code';",
+    "export const ok = `<button title=\"${l10n.t('Save')}\">${l10n.t('Save')}</button>`;",
+    "el.textContent = l10n.t('Fine at load: the page installs the bundle first');",
+    '',
+  ].join('\n');
+
+  it('scans src/webview-ui/ and reports DOM text, attributes and markup that bypass l10n.t', () => {
+    assert.ok(tool.sourceFiles().some((f) => f.endsWith(path.join('webview-ui', 'toolkit', 'grid.ts'))), 'the grid is scanned');
+    assert.ok(tool.sourceFiles().some((f) => f.endsWith(path.join('webview-ui', 'report', 'main.ts'))), 'the performance report is scanned');
+    const program = tool.createProgram([WEBVIEW], { [WEBVIEW]: webviewSource });
+    const found = tool.findBypasses(program, [WEBVIEW]);
+    const lines = found.map((f) => Number(f.split(':')[1])).sort((a, b) => a - b);
+    assert.deepStrictEqual(lines, [3, 4, 5, 6, 6, 7, 8], found.join('\n'));
+    assert.ok(found.some((f) => /text in HTML markup: "Copy the rows"/.test(f)), found.join('\n'));
+    assert.ok(!found.some((f) => /Not Text|Grid|More Code|module load/.test(f)), found.join('\n'));
+  });
+
+  it('rewrites webview text into l10n.t calls (at module load too: the page installs the bundle first)', () => {
+    const program = tool.createProgram([WEBVIEW], { [WEBVIEW]: webviewSource });
+    const r = tool.rewriteFile(program, WEBVIEW);
+    assert.match(r.text, /el\.textContent = l10n\.t\('Hello there'\);/);
+    assert.match(r.text, /el\.setAttribute\('aria-label', l10n\.t\('Close the panel'\)\);/);
+    assert.match(r.text, /el\.title = l10n\.t\('Sort by \{0\}', el\.id\);/);
+    // Markup is rewritten by a person (the text goes in through a placeholder): it stays reported.
+    const again = tool.createProgram([WEBVIEW], { [WEBVIEW]: r.text });
+    assert.deepStrictEqual(tool.findBypasses(again, [WEBVIEW]).map((f) => Number(f.split(':')[1])), [6, 6]);
+  });
+
+  it('every panel in src/ hands the webview its translations (l10nBundle: vscode.l10n.bundle)', () => {
+    const calls: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.endsWith('.ts') && !p.includes(`${path.sep}webview-ui${path.sep}`)) {
+          const text = fs.readFileSync(p, 'utf8');
+          for (const m of text.matchAll(/\b(renderPage|renderGridHtml|renderResultsHtml)\(\{([\s\S]*?)\}\)/g)) {
+            calls.push(`${path.relative(root, p)}: ${m[1]}`);
+            assert.match(m[2]!, /l10nBundle: vscode\.l10n\.bundle/, `${path.relative(root, p)}: ${m[1]}() without l10nBundle: vscode.l10n.bundle`);
+          }
+        }
+      }
+    };
+    walk(path.join(root, 'src'));
+    assert.ok(calls.length >= 3, `expected the results grid, the event list and the performance report: ${calls.join(', ')}`);
+  });
+
+  it('each page script installs the bundle before anything else', () => {
+    for (const f of ['src/webview-ui/toolkit/grid.ts', 'src/webview-ui/report/main.ts']) {
+      const text = fs.readFileSync(path.join(root, f), 'utf8');
+      const install = text.indexOf('\ninstallWebviewL10n();');
+      assert.ok(install > 0, `${f} must call installWebviewL10n() at the top`);
+      const firstText = text.search(/\nconst vscode = acquireVsCodeApi\(\);/);
+      assert.ok(firstText > install, `${f}: installWebviewL10n() must come before the page starts`);
+    }
+  });
+
+  it('the page carries the bundle and the webview translates with it; English without one', () => {
+    const page = renderGridHtml({ cspSource: 'vscode-resource:', scriptUri: 'x.js', nonce: 'bm9uY2U=', title: 'T', label: 'L', l10nBundle: { Copy: 'Kopieren', 'Loading {0} / {1} rows…': 'Lade {0} / {1} Zeilen…', '</script><b>': 'x' } });
+    const block = new RegExp(`<script type="application/json" id="${L10N_BUNDLE_ID}" nonce="bm9uY2U=">([^<]*)</script>`).exec(page);
+    assert.ok(block, 'the bundle block, nonce\'d, with no "<" inside');
+    const fakeDocument = { getElementById: (id: string) => (id === L10N_BUNDLE_ID ? ({ textContent: block[1]! } as HTMLElement) : null) };
+    assert.strictEqual(installWebviewL10n(fakeDocument), 3);
+    assert.strictEqual(l10n.t('Copy'), 'Kopieren');
+    assert.strictEqual(l10n.t('Loading {0} / {1} rows…', '1', '2'), 'Lade 1 / 2 Zeilen…');
+    setTranslator(undefined);
+    const english = renderPage({ cspSource: 's', scriptUri: 'x.js', nonce: 'n', title: 'T', css: '', body: '' });
+    const empty = { getElementById: () => ({ textContent: /id="l10n-bundle" nonce="n">([^<]*)</.exec(english)![1]! }) as unknown as HTMLElement };
+    assert.strictEqual(installWebviewL10n(empty), 0);
+    assert.strictEqual(l10n.t('Copy'), 'Copy');
+    // The grid page's own texts come from l10n.t on the host side.
+    assert.match(page, />Copy<\/button>/);
   });
 });
 
