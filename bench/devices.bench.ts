@@ -7,8 +7,9 @@
  *
  *   npx tsx bench/devices.bench.ts [--devices 100000] [--runs 3]
  *
- * Each run loads every device into a fresh model; the summary gives the median run (the machine is shared, so
- * one run can be slowed by another process) and the worst peak memory.
+ * Each run loads every device into a fresh model. The summary judges run 1 (one cold load, as the product does;
+ * its rss is the only fair one) and also gives the median (the machine is shared, so one run can be slowed by
+ * another process).
  *
  * Targets: under 3 s of our own time beyond the emulator's, under 200 MB extra memory.
  */
@@ -148,16 +149,20 @@ async function main(): Promise<void> {
         `peak memory beyond the baseline: heap ${extraHeap.toFixed(1)} MB, rss ${extraRss.toFixed(1)} MB (target < ${TARGET_EXTRA_MB} MB: ${Math.max(extraHeap, extraRss) < TARGET_EXTRA_MB ? 'met' : 'NOT met'})`,
       );
       console.log(`retained after loading: heap ${mb(after.heapUsed - base.heapUsed).toFixed(1)} MB`);
-      return { ownCpu, ownMs, extraMb: Math.max(extraHeap, extraRss), firstGroupsAtMs: firstGroupsAtMs ?? NaN };
+      return { ownCpu, ownMs, extraMb: Math.max(extraHeap, extraRss), extraHeapMb: extraHeap, extraRssMb: extraRss, firstGroupsAtMs: firstGroupsAtMs ?? NaN };
     };
     const runs: Awaited<ReturnType<typeof run>>[] = [];
     for (let i = 1; i <= RUNS; i++) runs.push(await run(i));
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const ownCpu = median(runs.map((r) => r.ownCpu));
     const ownMs = median(runs.map((r) => r.ownMs));
-    const extra = Math.max(...runs.map((r) => r.extraMb));
+    // Run 1 is what the product does (one load, cold JIT) and its rss is the only fair one: later runs reuse
+    // memory the process already holds, so their rss barely grows; their heap peaks stay comparable.
+    const cold = runs[0]!;
+    const heapWorst = Math.max(...runs.map((r) => r.extraHeapMb));
+    const extra = Math.max(cold.extraMb, heapWorst);
     console.log(
-      `== devices bench, median of ${RUNS} runs: our own time beyond the emulator's ${ownCpu.toFixed(0)} ms CPU (runs: ${runs.map((r) => r.ownCpu.toFixed(0)).join(', ')}), ${ownMs.toFixed(0)} ms wall; first groups after ${median(runs.map((r) => r.firstGroupsAtMs)).toFixed(0)} ms; worst peak memory beyond the baseline ${extra.toFixed(1)} MB. Targets: < ${TARGET_OWN_MS} ms ${ownCpu < TARGET_OWN_MS ? 'met' : 'NOT met'} (CPU), < ${TARGET_EXTRA_MB} MB ${extra < TARGET_EXTRA_MB ? 'met' : 'NOT met'}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`,
+      `== devices bench: our own time beyond the emulator's ${cold.ownCpu.toFixed(0)} ms CPU in run 1 (cold, as in the product), median of ${RUNS} runs ${ownCpu.toFixed(0)} ms (runs: ${runs.map((r) => r.ownCpu.toFixed(0)).join(', ')}), median wall ${ownMs.toFixed(0)} ms; first groups after ${median(runs.map((r) => r.firstGroupsAtMs)).toFixed(0)} ms; peak memory beyond the baseline ${extra.toFixed(1)} MB (run 1 rss ${cold.extraRssMb.toFixed(1)} MB, worst heap ${heapWorst.toFixed(1)} MB). Targets: < ${TARGET_OWN_MS} ms ${cold.ownCpu < TARGET_OWN_MS ? 'met' : 'NOT met'} (run 1 CPU; median ${ownCpu < TARGET_OWN_MS ? 'met' : 'NOT met'}), < ${TARGET_EXTRA_MB} MB ${extra < TARGET_EXTRA_MB ? 'met' : 'NOT met'}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`,
     );
   } finally {
     await emulator.stop();

@@ -60,24 +60,31 @@ const HEALTH_CANON: Readonly<Record<string, string>> = {
 
 /** The group(s) a device belongs to; tags give one group per distinct tag. */
 export function groupKeysOf(m: Machine, by: DeviceGroupBy, troubleshooting?: DeviceTroubleshootingLookup): string[] {
+  if (by !== 'tag') return [groupKeyOf(m, by, troubleshooting)];
+  const raw = m.machineTags;
+  // Most devices carry no tag or one: no Set and no intermediate arrays for them (100,000 devices).
+  if (!raw || raw.length === 0) return [NO_VALUE.tag];
+  if (raw.length === 1) return [String(raw[0]).trim() || NO_VALUE.tag];
+  const tags = [...new Set(raw.map((t) => String(t).trim()).filter(Boolean))];
+  return tags.length ? tags : [NO_VALUE.tag];
+}
+
+/** The one group of a device for every grouping but tags. */
+function groupKeyOf(m: Machine, by: Exclude<DeviceGroupBy, 'tag'>, troubleshooting?: DeviceTroubleshootingLookup): string {
   switch (by) {
     case 'none':
-      return [''];
+      return '';
     case 'deviceGroup':
-      return [(m.rbacGroupName ?? '').trim() || NO_VALUE.deviceGroup];
+      return (m.rbacGroupName ?? '').trim() || NO_VALUE.deviceGroup;
     case 'osPlatform':
-      return [(m.osPlatform ?? '').trim() || NO_VALUE.osPlatform];
+      return (m.osPlatform ?? '').trim() || NO_VALUE.osPlatform;
     case 'health': {
       const h = (m.healthStatus ?? '').trim();
-      return [h ? (HEALTH_CANON[h.toLowerCase()] ?? h) : NO_VALUE.health];
-    }
-    case 'tag': {
-      const tags = [...new Set((m.machineTags ?? []).map((t) => String(t).trim()).filter(Boolean))];
-      return tags.length ? tags : [NO_VALUE.tag];
+      return h ? (HEALTH_CANON[h.toLowerCase()] ?? h) : NO_VALUE.health;
     }
     case 'troubleshootingState': {
       const stage = troubleshooting?.forDevice(m.id, m.computerDnsName ?? undefined)?.stage ?? 'none';
-      return [STAGE_LABELS[stage]];
+      return STAGE_LABELS[stage];
     }
   }
 }
@@ -104,13 +111,30 @@ function compareGroups(by: DeviceGroupBy): (a: string, b: string) => number {
 
 /** Adds devices to a key → devices map (the grouping step; the model keeps one map per grouping and feeds it page by page). */
 function addToGroups(map: Map<string, Machine[]>, machines: readonly Machine[], from: number, by: DeviceGroupBy, troubleshooting?: DeviceTroubleshootingLookup): void {
+  if (by === 'tag') {
+    for (let i = from; i < machines.length; i++) {
+      const m = machines[i]!;
+      for (const key of groupKeysOf(m, by, troubleshooting)) {
+        const list = map.get(key);
+        if (list) list.push(m);
+        else map.set(key, [m]);
+      }
+    }
+    return;
+  }
+  // One group per device: no key array per device. Consecutive devices often share a group, so the last
+  // group's list is kept at hand.
+  let lastKey: string | undefined;
+  let lastList: Machine[] | undefined;
   for (let i = from; i < machines.length; i++) {
     const m = machines[i]!;
-    for (const key of groupKeysOf(m, by, troubleshooting)) {
-      const list = map.get(key);
-      if (list) list.push(m);
-      else map.set(key, [m]);
+    const key = groupKeyOf(m, by, troubleshooting);
+    if (key !== lastKey) {
+      lastKey = key;
+      lastList = map.get(key);
+      if (!lastList) map.set(key, (lastList = []));
     }
+    lastList!.push(m);
   }
 }
 

@@ -62,7 +62,8 @@ async function answerRulePrompts(page: Page, name: string | undefined, frequency
 }
 
 describe('fleet actions (e2e)', () => {
-  it('creates a detection rule from the query at the cursor, and the ready-made one', async () => {
+  it('creates a detection rule from the query at the cursor, and the ready-made one', async function () {
+    this.timeout(240_000); // two rules, each three prompts and a confirmation
     const probe = await openWorkbench();
     const file = path.join(probe.server.workspace, 'detection-rule.kql');
     fs.writeFileSync(file, TS_NOW);

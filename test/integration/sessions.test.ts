@@ -138,6 +138,7 @@ describe('session lifecycle (integration)', () => {
 
   it('requested → active → ending soon → ended as the emulator\'s clock moves, each told once', async function () {
     this.timeout(60_000);
+    await activateExtension(); // its commands are the next steps offered when the session ends
     const emulator = process.env.DTM_API_EMULATOR_URL;
     // The integration lane always starts the emulator (scripts/lib/lanes.mjs): missing is a harness failure.
     assert.ok(emulator, 'DTM_API_EMULATOR_URL is not set: run the lane with npm run test:integration');
@@ -184,6 +185,9 @@ describe('session lifecycle (integration)', () => {
       const ended = w.notifier.announced[2]!;
       assert.match(ended.text, /revert back to how the device was configured/);
       assert.ok(ended.actions.includes('What Happens Now'));
+      // The next steps (issue 8 item 4): collect the package of this tenant device, and the session report.
+      assert.ok(ended.actions.includes('Collect Investigation Package'), ended.actions.join(', '));
+      assert.ok(ended.actions.includes('Write Session Report'), ended.actions.join(', '));
       w.tracker.dispose();
     } finally {
       await admin('/__admin/reset');

@@ -73,6 +73,18 @@ describe('fleet grouping (unit)', () => {
     assert.equal(tenantMachineId(pilot[0]!.id), hex(1));
   });
 
+  it('trims tags, drops blank ones and counts a repeated tag once', () => {
+    const tagRows = groupDevices([m(1, { machineTags: [' vip '] }), m(2, { machineTags: [' '] }), m(3, { machineTags: ['pilot', 'pilot', ''] }), m(4, { machineTags: null })], 'tag');
+    assert.deepEqual(
+      tagRows.map((g) => [g.key, g.machines.map((x) => x.id)]),
+      [
+        ['pilot', [hex(3)]],
+        ['vip', [hex(1)]],
+        ['(no tags)', [hex(2), hex(4)]],
+      ],
+    );
+  });
+
   it('groups by troubleshooting state through the lookup, in lifecycle order', () => {
     const model = new FleetTreeModel();
     model.add([m(1), m(2), m(3), m(4)]);
