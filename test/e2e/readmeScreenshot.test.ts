@@ -56,6 +56,18 @@ describe('README screenshots (e2e, sample tenant)', () => {
     writeState(wb.standinState, freshState({ computerName: 'SAMPLE-WIN11', elevated: true, tamperProtected: false, troubleshooting: activeSession(new Date(), 35) }));
     // Portal pages the extension may open go to a new tab: close them.
     page.context().on('page', (p) => void p.close().catch(() => undefined));
+    // Each picture is a step; a failed step is recorded and the next one still runs, so one run shows every problem.
+    const failed: string[] = [];
+    const step = async (name: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (err) {
+        failed.push(`${name}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+        await wb.screenshot(`readme-failed-${name}`).catch(() => undefined);
+        await page.keyboard.press('Escape').catch(() => undefined);
+        await page.keyboard.press('Escape').catch(() => undefined);
+      }
+    };
     try {
       // The sample tenant: its label everywhere, devices without signing in, grouped by troubleshooting state.
       const settings = JSON.parse(settingsBefore) as Record<string, unknown>;
@@ -64,104 +76,142 @@ describe('README screenshots (e2e, sample tenant)', () => {
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await wb.openDefenderView();
       const sidebar = page.locator('[id="workbench.parts.sidebar"]');
+      const editor = page.locator('[id="workbench.parts.editor"]');
       await page.locator('.pane-header', { hasText: /Devices/ }).filter({ hasText: /Sample tenant/ }).first().waitFor({ timeout: 90_000 });
+      // A wider side bar, so the rows' descriptions show: drag the sash between it and the editor.
+      const box = await sidebar.boundingBox();
+      if (box) {
+        await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width + 160, box.y + box.height / 2, { steps: 8 });
+        await page.mouse.up();
+      }
+      const device = page.getByRole('treeitem', { name: /This device, Troubleshooting mode · \dh \d\dm left · TP off/ }).first();
+      const playbook = page.getByRole('treeitem', { name: /^Network protection blocks a domain/ }).first();
+      /** Scrolls the Devices view until the row is rendered (the tree only renders what is in view). */
+      const reveal = async (row: Locator) => {
+        const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Devices/ }) }).first().locator('.monaco-list').first();
+        for (let i = 0; i < 20 && (await row.count()) === 0; i++) {
+          await pane.hover();
+          await page.mouse.wheel(0, 120);
+          await page.waitForTimeout(300);
+        }
+        await row.waitFor({ timeout: 30_000 });
+      };
 
       // 1. This device in troubleshooting mode, its playbooks; the Sessions view.
-      const device = page.getByRole('treeitem', { name: /This device, Troubleshooting mode · \dh \d\dm left · TP off/ }).first();
-      await device.waitFor({ timeout: 180_000 });
-      if ((await device.getAttribute('aria-expanded')) !== 'true') await device.click();
-      const playbook = page.getByRole('treeitem', { name: /^Network protection blocks a domain/ }).first();
-      await playbook.waitFor({ timeout: 60_000 });
-      await quiet(page);
-      await page.waitForTimeout(1000);
-      await save('defender-view', sidebar);
+      await step('defender-view', async () => {
+        await device.waitFor({ timeout: 180_000 });
+        if ((await device.getAttribute('aria-expanded')) !== 'true') await device.click();
+        await page.getByRole('treeitem', { name: /^Playbooks/ }).first().waitFor({ timeout: 60_000 });
+        await quiet(page);
+        await page.waitForTimeout(1000);
+        await save('defender-view', sidebar);
+      });
 
       // 2. Tenant devices grouped by troubleshooting state (collapse This device to make room, open a group).
-      await device.click();
-      const group = page.getByRole('treeitem', { name: /Active|Ending soon|Requested|In troubleshooting mode/i }).first();
-      await group.waitFor({ timeout: 90_000 });
-      if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click();
-      await page.getByRole('treeitem', { name: /\.contoso\.local/ }).first().waitFor({ timeout: 60_000 });
-      await quiet(page);
-      await page.waitForTimeout(1000);
-      await save('tenant-devices', sidebar);
+      await step('tenant-devices', async () => {
+        if ((await device.getAttribute('aria-expanded')) === 'true') await device.click();
+        const group = page.getByRole('treeitem', { name: /Active|Ending soon|Requested|In troubleshooting mode/i }).first();
+        await group.waitFor({ timeout: 90_000 });
+        if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click();
+        await page.getByRole('treeitem', { name: /\.contoso\.local/ }).first().waitFor({ timeout: 60_000 });
+        await quiet(page);
+        await page.waitForTimeout(1000);
+        await save('tenant-devices', sidebar);
+        await group.click();
+      });
 
       // 3. A playbook: the exact command first, then the verified result.
-      await device.click();
-      await playbook.waitFor({ timeout: 60_000 });
-      await playbook.click();
-      const dialog = page.locator('.monaco-dialog-box').first();
-      await dialog.waitFor({ timeout: 180_000 });
-      assert.match(await dialog.innerText(), /Set-MpPreference -EnableNetworkProtection 'Disabled'/);
-      await save('device-playbook-confirm', page);
-      await dialog.getByRole('button', { name: 'Run' }).click();
-      const toast = page.locator('.notification-toast', { hasText: /Set network protection to off: (applied|blocked|did not)/ }).first();
-      await toast.waitFor({ timeout: 300_000 });
-      assert.match(await toast.innerText(), /applied/);
-      await save('device-playbook-result', page);
-      await quiet(page);
+      await step('device-playbook', async () => {
+        await page.locator('.pane-header', { hasText: /Devices/ }).first().hover();
+        if ((await device.getAttribute('aria-expanded')) !== 'true') await device.click();
+        await reveal(playbook);
+        await playbook.click();
+        const dialog = page.locator('.monaco-dialog-box').first();
+        await dialog.waitFor({ timeout: 180_000 });
+        assert.match(await dialog.innerText(), /Set-MpPreference -EnableNetworkProtection 'Disabled'/);
+        await save('device-playbook-confirm', page);
+        await dialog.getByRole('button', { name: 'Run' }).click();
+        const toast = page.locator('.notification-toast', { hasText: /Set network protection to off: (applied|blocked|did not)/ }).first();
+        await toast.waitFor({ timeout: 300_000 });
+        assert.match(await toast.innerText(), /applied/);
+        await save('device-playbook-result', page);
+        await quiet(page);
+      });
 
       // 4. The snapshot before the change against one taken now, in the diff editor.
-      await wb.runCommand('Defender: Take Defender Settings Snapshot');
-      await page.locator('.notification-toast', { hasText: /[Ss]napshot/ }).first().waitFor({ timeout: 180_000 }).catch(() => undefined);
-      await quiet(page);
-      await wb.runCommand('Defender: Compare Defender Settings Snapshots');
-      const picks = page.locator('.quick-input-widget .monaco-list-row .quick-input-list-checkbox, .quick-input-widget .monaco-list-row input[type="checkbox"]');
-      await picks.nth(1).waitFor({ timeout: 120_000 });
-      await picks.nth(0).click();
-      await picks.nth(1).click();
-      await page.locator('.quick-input-widget .quick-input-action a, .quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
-      const editor = page.locator('[id="workbench.parts.editor"]');
-      await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 60_000 });
-      await page.locator('.monaco-diff-editor .line-delete, .monaco-diff-editor .char-delete').first().waitFor({ timeout: 30_000 });
-      await page.waitForTimeout(1500);
-      await save('snapshot-diff', editor);
+      await step('snapshot-diff', async () => {
+        await wb.runCommand('Defender: Take Defender Settings Snapshot');
+        await page.locator('.notification-toast', { hasText: /[Ss]napshot/ }).first().waitFor({ timeout: 180_000 }).catch(() => undefined);
+        await quiet(page);
+        await wb.runCommand('Defender: Compare Defender Settings Snapshots');
+        const picks = page.locator('.quick-input-widget .monaco-list-row input[type="checkbox"], .quick-input-widget .monaco-list-row .quick-input-list-checkbox');
+        await picks.nth(1).waitFor({ timeout: 120_000 });
+        await picks.nth(0).click();
+        await picks.nth(1).click();
+        await page.locator('.quick-input-widget .quick-input-action .monaco-button, .quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
+        await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 60_000 });
+        await page.locator('.monaco-diff-editor .line-delete, .monaco-diff-editor .char-delete, .monaco-diff-editor .line-insert').first().waitFor({ timeout: 30_000 });
+        await page.waitForTimeout(1500);
+        await save('snapshot-diff', editor);
+      });
 
-      await wb.runCommand('View: Close All Editors');
       // 5. The session's events in the grid (from the palette: the range picker offers the session first).
-      await wb.runCommand('Defender: Show Defender Events…');
-      await pickQuick(page, /This troubleshooting session/);
-      const events = await wb.webview(/Session events/);
-      await events.locator('[role="row"][aria-rowindex="2"]').waitFor({ timeout: 180_000 });
-      await page.waitForTimeout(1000);
-      await save('event-list', editor);
+      await step('event-list', async () => {
+        await wb.runCommand('View: Close All Editors');
+        await wb.runCommand('Defender: Show Defender Events…');
+        await pickQuick(page, /This troubleshooting session/);
+        const events = await wb.webview(/Session events/);
+        await events.locator('[role="row"][aria-rowindex="2"]').waitFor({ timeout: 180_000 });
+        await page.waitForTimeout(1000);
+        await quiet(page);
+        await save('event-list', editor);
+      });
 
-      await wb.runCommand('View: Close All Editors');
       // 6. A 30-second performance recording and its report.
-      await wb.runCommand('Defender: Record Defender Performance…');
-      await pickQuick(page, /^30 seconds/);
-      const record = page.locator('.monaco-dialog-box').first();
-      await record.waitFor({ timeout: 180_000 });
-      await record.getByRole('button', { name: 'Record' }).click();
-      const report = await wb.webview(/Performance: /);
-      await report.locator('canvas').first().waitFor({ timeout: 400_000 });
-      await page.waitForTimeout(2000);
-      await quiet(page);
-      await save('performance-report', editor);
+      await step('performance-report', async () => {
+        await wb.runCommand('View: Close All Editors');
+        await wb.runCommand('Defender: Record Defender Performance…');
+        await pickQuick(page, /^30 seconds/);
+        const record = page.locator('.monaco-dialog-box').first();
+        await record.waitFor({ timeout: 180_000 });
+        await record.getByRole('button', { name: 'Record' }).click();
+        const report = await wb.webview(/Performance: /);
+        await report.locator('canvas').first().waitFor({ timeout: 400_000 });
+        await page.waitForTimeout(2000);
+        await quiet(page);
+        await save('performance-report', editor);
+      });
 
-      await wb.runCommand('View: Close All Editors');
       // 7. A troubleshooting hunting query and its rows (no sign-in on the sample tenant).
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').fill('hunting-troubleshooting.kql');
-      await pickQuick(page, /hunting-troubleshooting\.kql/);
-      const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run query' }).first();
-      await lens.waitFor({ timeout: 90_000 });
-      await lens.click();
-      await page.locator('.quick-input-widget', { hasText: /timespan/i }).waitFor({ timeout: 30_000 });
-      await pickQuick(page, /Last 7 days/);
-      const grid = await wb.webview(/Results: hunting-troubleshooting\.kql/);
-      await grid.locator('[role="row"][aria-rowindex="2"]').waitFor({ timeout: 90_000 });
-      await page.waitForTimeout(1000);
-      await quiet(page);
-      await save('hunting-results', editor);
+      await step('hunting-results', async () => {
+        await wb.runCommand('View: Close All Editors');
+        await page.keyboard.press('Control+P');
+        await page.locator('.quick-input-widget input').fill('hunting-troubleshooting.kql');
+        await pickQuick(page, /hunting-troubleshooting\.kql/);
+        const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Run query' }).first();
+        await lens.waitFor({ timeout: 90_000 });
+        await lens.click();
+        await page.locator('.quick-input-widget', { hasText: /timespan/i }).waitFor({ timeout: 30_000 });
+        await pickQuick(page, /Last 7 days/);
+        const grid = await wb.webview(/Results: hunting-troubleshooting\.kql/);
+        await grid.locator('[role="row"][aria-rowindex="2"]').waitFor({ timeout: 90_000 });
+        await page.waitForTimeout(1000);
+        await quiet(page);
+        await save('hunting-results', editor);
+      });
 
-      await wb.runCommand('View: Close All Editors');
       // 8. The session report in the Markdown preview.
-      await wb.runCommand('Defender: Write Session Report');
-      await page.locator('.tab', { hasText: /Preview session-report-/ }).first().waitFor({ timeout: 300_000 });
-      await page.waitForTimeout(3000);
-      await quiet(page);
-      await save('session-report', editor);
+      await step('session-report', async () => {
+        await wb.runCommand('View: Close All Editors');
+        await wb.runCommand('Defender: Write Session Report');
+        await page.locator('.tab', { hasText: /Preview session-report-/ }).first().waitFor({ timeout: 300_000 });
+        await page.waitForTimeout(3000);
+        await quiet(page);
+        await save('session-report', editor);
+      });
+      assert.deepStrictEqual(failed, [], `pictures not taken (see test-results/readme-failed-*.png):\n${failed.join('\n')}`);
     } finally {
       fs.writeFileSync(settingsFile, settingsBefore);
       // Leave the shared server as the other e2e tests expect it: no session, no snapshots or reports.

@@ -62,19 +62,18 @@ ${bundleDataBlock(l10nBundle, nonce)}
 
 /** The grid page (sort, filter, copy, export CSV/JSON), used by the hunting results and the event list. */
 export function renderGridHtml(options: HtmlOptions & { readonly title: string; readonly label: string }): string {
-  const text = escapeAttr;
   return renderPage({
     ...options,
     css: GRID_CSS,
     body: `<div id="app">
   <header class="toolbar">
     <div class="title"><span id="run-query" class="query" role="link" tabindex="0"></span><span id="run-meta" class="meta"></span></div>
-    <input id="filter" type="search" spellcheck="false" placeholder="${text(l10n.t('Filter: text, Column:value, Column>value'))}" aria-label="${text(l10n.t('Filter rows'))}">
+    <input id="filter" type="search" spellcheck="false" placeholder="${escapeAttr(l10n.t('Filter: text, Column:value, Column>value'))}" aria-label="${escapeAttr(l10n.t('Filter rows'))}">
     <span id="count" role="status" aria-live="polite"></span>
-    <button id="copy" title="${text(l10n.t('Copy the selected rows (or all rows shown) as tab-separated text'))}">${text(l10n.t('Copy'))}</button>
-    <button id="export-csv" title="${text(l10n.t('Save the rows shown as CSV'))}">${text(l10n.t('Export CSV'))}</button>
-    <button id="export-json" title="${text(l10n.t('Save the rows shown as JSON'))}">${text(l10n.t('Export JSON'))}</button>
-    <button id="rerun" class="primary" title="${text(l10n.t('Run the query again'))}">${text(l10n.t('Run again'))}</button>
+    <button id="copy" title="${escapeAttr(l10n.t('Copy the selected rows (or all rows shown) as tab-separated text'))}">${escapeAttr(l10n.t('Copy'))}</button>
+    <button id="export-csv" title="${escapeAttr(l10n.t('Save the rows shown as CSV'))}">${escapeAttr(l10n.t('Export CSV'))}</button>
+    <button id="export-json" title="${escapeAttr(l10n.t('Save the rows shown as JSON'))}">${escapeAttr(l10n.t('Export JSON'))}</button>
+    <button id="rerun" class="primary" title="${escapeAttr(l10n.t('Run the query again'))}">${escapeAttr(l10n.t('Run again'))}</button>
   </header>
   <div id="notices"></div>
   <div id="message" class="hidden"></div>

@@ -15,7 +15,10 @@ describe('webview toolkit (unit)', () => {
     assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
     assert.match(html, /<title>A &lt;b&gt; &amp; &quot;c&quot;<\/title>/);
     assert.match(html, /<script nonce="abc" src="https:\/\/a\/b.js\?x=&quot;1&quot;"><\/script>/);
-    assert.equal((html.match(/<script/g) ?? []).length, 1);
+    // One script runs; the other <script> is the translations' JSON data block (not executed), nonce'd as well.
+    assert.equal((html.match(/<script/g) ?? []).length, 2);
+    assert.equal((html.match(/<script nonce="abc" src=/g) ?? []).length, 1);
+    assert.match(html, /<script type="application\/json" id="l10n-bundle" nonce="abc">\{\}<\/script>/);
     assert.equal((html.match(/<style nonce="abc">/g) ?? []).length, 1);
   });
 
