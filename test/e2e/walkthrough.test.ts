@@ -154,12 +154,11 @@ describe('walkthrough on the sample tenant from `npm run dev` (e2e)', function (
   });
 
   it('3. turn on troubleshooting mode and watch it become active', async () => {
-    // The button needs a device: from the walkthrough alone it does nothing; the step says to right-click one.
+    // From the walkthrough there is no device row: the command asks which device (the tree's context menu gives it).
     await pressStepButton('turnOn', 'Turn On Troubleshooting Mode');
-    await expectDone('turnOn', 'turn-on-button');
-    const device = page.getByRole('treeitem', { name: new RegExp(`^${escape(deviceName)}`) }).first();
-    await device.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Turn On Troubleshooting Mode…' }).first().click();
+    await page.locator('.quick-input-widget', { hasText: /which device/ }).waitFor({ timeout: 30_000 });
+    await page.locator('.quick-input-widget input').fill(deviceName);
+    await quickRow(deviceName).click();
     await dialog().waitFor({ timeout: 30_000 });
     assert.match(await dialog().innerText(), new RegExp(`Turn on troubleshooting mode for ${escape(deviceName)}\\?`));
     await dialog().getByRole('button', { name: 'Open Portal Page and Track' }).click();
@@ -182,7 +181,7 @@ describe('walkthrough on the sample tenant from `npm run dev` (e2e)', function (
     await admin(dev.emulatorUrl, '/__admin/troubleshooting', { deviceName, activationDelayMinutes: 0, durationMinutes: 240 });
     await runCommand('Defender: Refresh Sessions');
     await stage(/^Active · /);
-    await keepScreenshot(page, `walkthrough-${String(++shot).padStart(2, '0')}-turn-on-active`);
+    await expectDone('turnOn', 'turn-on-active');
     await clearToasts();
   });
 
