@@ -161,6 +161,22 @@ describe('performance report (e2e, browser)', function () {
     await page.close();
   });
 
+  /** Opaque pixels of the first chart's axis labels (its left 15%): how many are dark, how many light. */
+  const labelInk = () =>
+    page.evaluate(() => {
+      const c = document.querySelector('canvas')!;
+      const d = c.getContext('2d')!.getImageData(0, 0, Math.floor(c.width * 0.15), c.height).data;
+      let dark = 0;
+      let light = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3]! <= 128) continue;
+        const sum = d[i]! + d[i + 1]! + d[i + 2]!;
+        if (sum < 300) dark++;
+        else if (sum > 510) light++;
+      }
+      return { dark, light };
+    });
+
   const posted = (type: string) => page.evaluate((t) => window.__posted.filter((m) => m.type === t), type);
 
   async function sendReport(): Promise<number> {
@@ -207,8 +223,8 @@ describe('performance report (e2e, browser)', function () {
     // Names and roles: each section is a region named by its heading; each table is named by it too; each chart is an image.
     const tables = await page.getByRole('table').all();
     assert.equal(tables.length, count);
-    await page.getByRole('table', { name: 'Top files' }).waitFor({ timeout: 5_000 });
-    await page.getByRole('region', { name: 'Top files' }).waitFor({ timeout: 5_000 });
+    await page.getByRole('table', { name: 'Top files', exact: true }).waitFor({ timeout: 5_000 });
+    await page.getByRole('region', { name: 'Top files', exact: true }).waitFor({ timeout: 5_000 });
     assert.equal(await page.getByRole('img', { name: /scan time by/ }).count(), count);
     assert.equal(await page.getByRole('columnheader', { name: /File/ }).first().getAttribute('aria-sort'), 'none');
 
@@ -257,8 +273,19 @@ describe('performance report (e2e, browser)', function () {
     const [ask] = await posted('addExclusion');
     assert.deepEqual(ask!.target, { list: 'paths', value: 'C:\\Data\\Sales\\sales.mdf' });
 
-    // The light theme: the page takes VS Code's colours, the focus stays visible.
+    // The light theme: the page takes VS Code's colours, the charts are repainted in them, the focus stays visible.
+    const darkInk = await labelInk();
+    assert.ok(darkInk.light > 50 && darkInk.dark === 0, `dark theme: light axis labels (${JSON.stringify(darkInk)})`);
     await setTheme('light');
+    await page.waitForFunction(() => {
+      const c = document.querySelector('canvas')!;
+      const w = Math.floor(c.width * 0.15);
+      const d = c.getContext('2d')!.getImageData(0, 0, w, c.height).data;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3]! > 128 && d[i]! + d[i + 1]! + d[i + 2]! < 300) return true;
+      return false;
+    }, undefined, { timeout: 5_000 });
+    const lightInk = await labelInk();
+    assert.ok(lightInk.dark > 50 && lightInk.light === 0, `light theme: dark axis labels (${JSON.stringify(lightInk)})`);
     const lightBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.notEqual(lightBackground, darkBackground);
     assert.equal(lightBackground, 'rgb(255, 255, 255)');

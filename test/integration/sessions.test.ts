@@ -194,7 +194,7 @@ describe('session lifecycle (integration)', () => {
     }
   });
 
-  it('a request nothing reports says what to check, and the turn-on command refuses outside a device row', async function () {
+  it('a request nothing reports says what to check, and the turn-on command without a device row asks for one (cancelled: nothing)', async function () {
     this.timeout(30_000);
     const memento = new MemoryMemento();
     const w = window(memento);
@@ -203,8 +203,16 @@ describe('session lifecycle (integration)', () => {
     assert.deepStrictEqual(w.notifier.announced.map((a) => a.stage), ['notActivated']);
     assert.match(w.notifier.announced[0]!.text, /has not been seen active/);
     w.tracker.dispose();
-    await activateExtension();
-    assert.strictEqual(await vscode.commands.executeCommand(CommandIds.deviceTurnOnTroubleshooting), undefined);
+    const lifecycle = (await activateExtension()).sessionLifecycle;
+    const realUi = lifecycle.turnOnUi;
+    const picks: number[] = [];
+    lifecycle.turnOnUi = { ...realUi, pickDevice: async (machines) => (picks.push(machines.length), undefined) };
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand(CommandIds.deviceTurnOnTroubleshooting), undefined);
+      assert.strictEqual(picks.length, 1, 'asked for a device');
+    } finally {
+      lifecycle.turnOnUi = realUi;
+    }
   });
 
   it('Turn On Troubleshooting Mode… on two selected devices: confirms with prerequisites, opens both portal pages, records them requested', async function () {

@@ -62,14 +62,48 @@ function columnsFor(t: ReportTableData): Column[] {
   return cols;
 }
 
+/** The theme's colours for a chart, read now (VS Code changes the variables when the theme changes). */
+function chartColours() {
+  return {
+    bar: css('--vscode-charts-blue', '#3794ff'),
+    text: css('--vscode-foreground', '#ccc'),
+    muted: css('--vscode-descriptionForeground', '#999'),
+    grid: css('--vscode-editorGroup-border', '#444'),
+  };
+}
+
+/** Repaints the charts in the current theme's colours (a canvas does not follow CSS variables by itself). */
+function recolourCharts(): void {
+  const c = chartColours();
+  for (const chart of charts) {
+    const o = chart.options as { scales: { x: { title: { color: string }; ticks: { color: string }; grid: { color: string } }; y: { ticks: { color: string } } } };
+    o.scales.x.title.color = c.muted;
+    o.scales.x.ticks.color = c.text;
+    o.scales.x.grid.color = c.grid;
+    o.scales.y.ticks.color = c.text;
+    for (const d of chart.data.datasets) (d as { backgroundColor: string }).backgroundColor = c.bar;
+    chart.update();
+  }
+}
+
+// VS Code sets the theme's variables on <html style> and its kind as a class on <body>.
+let themeTimer: ReturnType<typeof setTimeout> | undefined;
+const themeObserver = new MutationObserver(() => {
+  if (themeTimer) clearTimeout(themeTimer);
+  themeTimer = setTimeout(recolourCharts, 50);
+});
+themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
 function drawChart(canvas: HTMLCanvasElement, t: ReportTableData): Chart {
   const top = [...t.rows].sort((a, b) => b.totalMs - a.totalMs).slice(0, 10);
   const label = (r: ReportRow) => shortLabel([...r.parents, r.key].filter(Boolean).join(' › '));
+  const c = chartColours();
   return new ChartClass!(canvas, {
     type: 'bar',
     data: {
       labels: top.map(label),
-      datasets: [{ label: l10n.t('Scan time (ms)'), data: top.map((r) => Number(r.totalMs.toFixed(4))), backgroundColor: css('--vscode-charts-blue', '#3794ff'), borderWidth: 0 }],
+      datasets: [{ label: l10n.t('Scan time (ms)'), data: top.map((r) => Number(r.totalMs.toFixed(4))), backgroundColor: c.bar, borderWidth: 0 }],
     },
     options: {
       indexAxis: 'y',
@@ -77,8 +111,8 @@ function drawChart(canvas: HTMLCanvasElement, t: ReportTableData): Chart {
       maintainAspectRatio: false,
       responsive: true,
       scales: {
-        x: { title: { display: true, text: l10n.t('ms'), color: css('--vscode-descriptionForeground', '#999') }, ticks: { color: css('--vscode-foreground', '#ccc') }, grid: { color: css('--vscode-editorGroup-border', '#444') } },
-        y: { ticks: { color: css('--vscode-foreground', '#ccc') }, grid: { display: false } },
+        x: { title: { display: true, text: l10n.t('ms'), color: c.muted }, ticks: { color: c.text }, grid: { color: c.grid } },
+        y: { ticks: { color: c.text }, grid: { display: false } },
       },
       plugins: { tooltip: { callbacks: { label: (ctx) => ms(Number(ctx.parsed.x)) } } },
     },

@@ -2,7 +2,8 @@
  * Issue #11 item 1: This device on the sample tenant (scripts/lib/sample.mjs, what `npm run dev` starts) lets a user
  * see every playbook outcome, including the silent tamper-protection block. Runs the engine against real pwsh with
  * the sample's own stand-in state: an exclusion (tamper-protected) "succeeds" without effect and Defender logs
- * 5013; "Turn Off Tamper Protection" works on it; after that the same kind of change is applied.
+ * 5013; "Turn Off Tamper Protection" works on it; after that the same kind of change is applied. (Without the sample's
+ * tamperBlocksDuringTroubleshooting an active session lets the change through: engine.test.ts "high CPU".)
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -54,17 +55,5 @@ describe('the sample device (scripts/lib/sample.mjs) with real pwsh', function (
     assert.equal(state.tamperProtected, false);
     assert.equal(state.preferences?.DisableRealtimeMonitoring, true);
     assert.deepEqual(state.preferences?.ExclusionPath, ['C:\\Data\\Sales']);
-  });
-
-  it('the stand-in default is unchanged: an active session lets tamper-protected changes through', async () => {
-    const { sampleDeviceState } = await import('../../../scripts/lib/sample.mjs');
-    const { dir, stateFile } = tempStandin({ ...(sampleDeviceState() as StandinState), tamperBlocksDuringTroubleshooting: false });
-    const log = new MemoryLogger();
-    const runner = new ProcessPowerShellRunner({ executable: () => ({ kind: 'run', executable: STANDIN_PATH }), log, env: { ...process.env, DEFENDER_STANDIN_STATE: stateFile } });
-    const engine = new DeviceEngine({
-      runner, store: new SnapshotStore(path.join(dir, 'storage', 'snapshots')), audit: new AuditLog(path.join(dir, 'storage', 'audit.jsonl'), log), log, hostName: 'local-host', cpuSampleMs: 10,
-    });
-    const result = await engine.runPlaybook('highCpu', { exclusions: { paths: ['C:\\Data\\Sales'] } }, { confirm: async () => true });
-    assert.deepEqual(result.steps.map((s) => s.outcome), ['applied']);
   });
 });
