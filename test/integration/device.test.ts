@@ -173,17 +173,6 @@ describe('device side through the PowerShell stand-in (integration)', function (
       changed.push([cfg, key, before]);
     };
     api.device.terminal.current?.dispose();
-    const t0 = Date.now();
-    const dbg: vscode.Disposable[] = [
-      vscode.window.onDidOpenTerminal((t) => console.log(`DBG +${Date.now() - t0} open ${t.name}`)),
-      vscode.window.onDidChangeTerminalShellIntegration((e) => console.log(`DBG +${Date.now() - t0} shellIntegration ${e.terminal.name}`)),
-      vscode.window.onDidChangeTerminalState((t) => console.log(`DBG +${Date.now() - t0} state ${t.name} ${JSON.stringify(t.state)}`)),
-      vscode.window.onDidStartTerminalShellExecution((e) => console.log(`DBG +${Date.now() - t0} start ${e.execution.commandLine.value}`)),
-      vscode.window.onDidEndTerminalShellExecution((e) => console.log(`DBG +${Date.now() - t0} end ${e.execution.commandLine.value} ${e.exitCode}`)),
-      vscode.window.onDidCloseTerminal((t) => console.log(`DBG +${Date.now() - t0} close ${t.name} ${JSON.stringify(t.exitStatus)}`)),
-    ];
-    const origInfo = api.log.info.bind(api.log);
-    api.log.info = (m: string) => { console.log(`DBG +${Date.now() - t0} log ${m}`); origInfo(m); };
     try {
       await set('defenderTroubleshooting', 'powershell.path', pwsh);
       await set('defenderTroubleshooting', 'execution.mode', 'terminal');
@@ -191,8 +180,6 @@ describe('device side through the PowerShell stand-in (integration)', function (
       await waitFor(() => vscode.workspace.getConfiguration('defenderTroubleshooting').get('powershell.path') === pwsh, 'the pwsh setting');
       return await body();
     } finally {
-      for (const d of dbg) d.dispose();
-      api.log.info = origInfo;
       api.device.terminal.current?.dispose();
       for (const [cfg, key, before] of changed.reverse()) await cfg.update(key, before, vscode.ConfigurationTarget.Global);
       await waitFor(() => vscode.workspace.getConfiguration('defenderTroubleshooting').get('powershell.path') === standin, 'the stand-in path back');
@@ -211,6 +198,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
       const terminal = api.device.terminal.current;
       assert.ok(terminal && terminal.name === 'Defender PowerShell');
       assert.ok(terminal.shellIntegration, 'VS Code activated shell integration in the terminal');
+      assert.ok(terminal.shellIntegration.cwd, 'the prompt reported its directory before the command was sent');
       assert.deepEqual(prompter.notes, [], 'no fallback note');
       assert.equal(readState(statePath).preferences!.EnableNetworkProtection, 0);
       const write = lastWrite();
