@@ -208,13 +208,20 @@ describe('walkthrough on the sample tenant from `npm run dev` (e2e)', function (
     // Exclusions are tamper-protected: with tamper protection on, the change "succeeds" and nothing changes (5013).
     await runCommand('Defender: Playbook: High CPU from MsMpEng.exe (Add Exclusions)');
     const input = page.locator('.quick-input-widget input');
-    await page.locator('.quick-input-widget', { hasText: /paths to exclude/ }).waitFor({ timeout: 120_000 });
-    await input.fill('C:\\Data\\Sales');
-    await input.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: /file extensions to exclude/ }).waitFor({ timeout: 15_000 });
-    await input.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: /processes/ }).waitFor({ timeout: 15_000 });
-    await input.press('Enter');
+    // Three input boxes one after the other: answer each once its title shows (Enter again if it came too early).
+    const answer = async (title: RegExp, value: string, next: () => Promise<boolean>) => {
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 120_000 });
+      await input.fill(value);
+      for (let i = 0; i < 5; i++) {
+        await input.press('Enter');
+        if (await next()) return;
+      }
+      throw new Error(`the input box ${title.source} did not take the answer`);
+    };
+    const shows = (title: RegExp) => () => page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 3_000 }).then(() => true, () => false);
+    await answer(/: paths to exclude/, 'C:\\Data\\Sales', shows(/: file extensions to exclude/));
+    await answer(/: file extensions to exclude/, '', shows(/: processes/));
+    await answer(/: processes/, '', () => dialog().waitFor({ timeout: 3_000 }).then(() => true, () => false));
     await runAndConfirm(/Add-MpPreference -ExclusionPath 'C:\\Data\\Sales'/);
     const blocked = toast(/blocked by tamper protection/);
     await blocked.waitFor({ timeout: 180_000 });
