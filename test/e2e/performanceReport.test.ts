@@ -2,8 +2,8 @@
  * The performance report webview in a real browser: the page and strict CSP the panel serves (renderPage with the
  * toolkit's policy), the bundle built here from src/webview-ui/report/main.ts with Chart.js, and a stand-in for
  * the webview API. Checks that Chart.js draws under the CSP without a violation (no eval, no injected style), that
- * tables sort, and that "Add as Exclusion…" asks the host and shows the verified result. Saves
- * media/screenshots/performance-report.png for the README.
+ * tables sort, and that "Add as Exclusion…" asks the host and shows the verified result. Keeps a picture in
+ * test-results/ (the README's picture comes from `npm run screenshots`, on the sample tenant).
  */
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
@@ -215,7 +215,7 @@ describe('performance report (e2e, browser)', function () {
       assert.equal(await page.locator(`#table-${id}`).count(), 1, id);
     }
     await page.locator('#table-topFiles th', { hasText: 'Total time' }).click();
-    await page.screenshot({ path: path.join(repoRoot, 'media', 'screenshots', 'performance-report.png'), clip: { x: 0, y: 0, width: 1100, height: 900 } });
+    await page.screenshot({ path: path.join(resultsDir, 'performance-report-synthetic.png'), clip: { x: 0, y: 0, width: 1100, height: 900 } });
   });
 
   it('is usable by keyboard alone: named tables and charts, sortable headers, visible focus, in a dark and a light theme (issue #11 item 4)', async () => {
