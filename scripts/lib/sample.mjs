@@ -14,7 +14,10 @@ const HOUR = 60 * MIN;
 
 /**
  * The sample Windows device's state for the PowerShell stand-in: in troubleshooting mode for 35 minutes (so 3 h 25 min
- * are left), tamper protection on, elevated. Keys not given here take the stand-in's defaults.
+ * are left), tamper protection on, elevated. As the docs' troubleshooting-mode steps describe, tamper protection still
+ * blocks changes until it is turned off ("first turn off tamper protection"): a playbook run before that ends
+ * "blocked by tamper protection" with event 5013 (the silent block), and this device's Set-MpPreference has
+ * -DisableTamperProtection, so "Turn Off Tamper Protection" works. Keys not given here take the stand-in's defaults.
  */
 export function sampleDeviceState(now = Date.now()) {
   const start = now - 35 * MIN;
@@ -24,6 +27,8 @@ export function sampleDeviceState(now = Date.now()) {
     defender: 'present',
     runningMode: 'Normal',
     tamperProtected: true,
+    tamperBlocksDuringTroubleshooting: true,
+    moduleHasDisableTamperProtection: true,
     troubleshooting: { startTime: new Date(start).toISOString(), endTime: new Date(start + 4 * HOUR).toISOString() },
   };
 }

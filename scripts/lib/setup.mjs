@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { capture, run, runOrThrow } from './proc.mjs';
-import { CODE_SERVER_VERSION, codeServerBin, codeServerDir, pwshCacheBin, pwshDir, PWSH_VERSION, repoRoot } from './paths.mjs';
+import { CODE_SERVER_VERSION, codeServerBin, codeServerDir, pwshDir, PWSH_VERSION, repoRoot } from './paths.mjs';
+import { compilePwshReadyToRun, entryFor, R2R_MARKER, r2rState, readR2rMarker, writeR2rMarker } from './pwshReadyToRun.mjs';
 
 const log = (m) => console.log(`[setup] ${m}`);
 
@@ -104,9 +105,11 @@ let resolvedPwsh;
 
 /**
  * Real PowerShell 7 for the tests (issue 7): `pwsh` from the PATH when it is 7.x, else the cached copy, else
- * `dotnet tool install PowerShell --version 7.6.9 --tool-path <cache>/pwsh-7.6.9` once (a marker file records a
- * complete install). Sets and returns process.env.DTM_PWSH, which every child (mocha, code-server, the extension
- * host, the stand-in launcher) inherits. Throws with what to install when neither pwsh nor dotnet exists.
+ * `dotnet tool install PowerShell --version 7.6.9 --tool-path <cache>/pwsh-7.6.9-r2r` once (a marker file records a
+ * complete install), then ReadyToRun-compiled once (pwshReadyToRun.mjs; an uncompiled copy is compiled on the next
+ * run; when compiling fails the uncompiled tool is used, with a warning). Sets and returns process.env.DTM_PWSH,
+ * which every child (mocha, code-server, the extension host, the stand-in launcher) inherits. Throws with what to
+ * install when neither pwsh nor dotnet exists.
  */
 export async function ensurePwsh() {
   if (resolvedPwsh) return resolvedPwsh;
@@ -119,28 +122,85 @@ export async function ensurePwsh() {
     const { stdout } = await capture('sh', ['-c', 'command -v pwsh']);
     exe = stdout.trim() || 'pwsh';
   } else {
-    const marker = join(pwshDir, '.installed');
-    // A copy that runs counts as installed (the marker only records that our own install finished).
-    const cached = existsSync(pwshCacheBin) ? await pwshVersion(pwshCacheBin) : undefined;
-    if (!cached?.startsWith('7.')) {
-      if (!(await hasCommand('dotnet', ['--list-sdks']))) throw new Error(`PowerShell 7 not found. ${PWSH_INSTALL_HELP}`);
-      log(`installing PowerShell ${PWSH_VERSION} into ${pwshDir} (dotnet tool install, about a minute)`);
-      rmSync(pwshDir, { recursive: true, force: true });
-      mkdirSync(pwshDir, { recursive: true });
-      const env = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' };
-      const code = await run('dotnet', ['tool', 'install', 'PowerShell', '--version', PWSH_VERSION, '--tool-path', pwshDir], { env });
-      if (code !== 0 || !existsSync(pwshCacheBin)) throw new Error(`installing PowerShell with dotnet failed (see above). ${PWSH_INSTALL_HELP}`);
-      writeFileSync(marker, new Date().toISOString());
-    } else if (!existsSync(marker)) {
-      writeFileSync(marker, `found ${cached} ${new Date().toISOString()}`);
-    }
-    exe = pwshCacheBin;
+    exe = await ensureCachedPwsh(pwshDir);
   }
   process.env.DTM_PWSH = exe;
   // No telemetry or update check from the many short-lived test processes.
   process.env.POWERSHELL_TELEMETRY_OPTOUT ??= '1';
   process.env.POWERSHELL_UPDATECHECK ??= 'Off';
   return (resolvedPwsh = exe);
+}
+
+/**
+ * The PowerShell tool in `dir` (installed there first when it does not run), ReadyToRun-compiled; returns the
+ * executable to use. Exported for the bench and for tests with a scratch cache (DEFENDER_TS_CACHE).
+ */
+export async function ensureCachedPwsh(dir) {
+  const shim = join(dir, 'pwsh');
+  const marker = join(dir, '.installed');
+  let entry = entryFor(dir);
+  // A copy that runs counts as installed (the marker only records that our own install finished).
+  let cached = existsSync(entry) ? await pwshVersion(entry) : undefined;
+  if (!cached?.startsWith('7.') && entry !== shim) {
+    warn(`${entry} (pwsh.dll's own launcher) does not run here; using the tool's launcher ${shim}`);
+    entry = shim;
+    cached = existsSync(shim) ? await pwshVersion(shim) : undefined;
+  }
+  if (!cached?.startsWith('7.')) {
+    if (!(await hasCommand('dotnet', ['--list-sdks']))) throw new Error(`PowerShell 7 not found. ${PWSH_INSTALL_HELP}`);
+    log(`installing PowerShell ${PWSH_VERSION} into ${dir} (dotnet tool install, about a minute)`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const env = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' };
+    const code = await run('dotnet', ['tool', 'install', 'PowerShell', '--version', PWSH_VERSION, '--tool-path', dir], { env });
+    if (code !== 0 || !existsSync(shim)) throw new Error(`installing PowerShell with dotnet failed (see above). ${PWSH_INSTALL_HELP}`);
+    writeFileSync(marker, new Date().toISOString());
+    entry = shim;
+  } else if (!existsSync(marker)) {
+    writeFileSync(marker, `found ${cached} ${new Date().toISOString()}`);
+  }
+  const state = r2rState(dir);
+  if (state === 'compile') {
+    await compileOnce(dir);
+    entry = entryFor(dir);
+  } else if (state === 'failed') {
+    const m = readR2rMarker(dir);
+    warn(
+      `PowerShell runs without ReadyToRun code (compiling it failed on ${m?.date}: ${m?.error}); every start costs about ` +
+        `1 s more CPU. Delete ${join(dir, R2R_MARKER)} to try again.`,
+    );
+  }
+  return entry;
+}
+
+const warn = (m) => console.warn(`[setup] WARNING: ${m}`);
+
+/** ReadyToRun-compiles the tool in `dir` unless another run is doing it; never throws (the IL-only tool works). */
+async function compileOnce(dir) {
+  const lock = join(dir, '.readytorun.lock');
+  try {
+    mkdirSync(lock);
+  } catch {
+    // A lock older than 30 minutes belongs to a run that died.
+    if (Date.now() - statSync(lock).mtimeMs < 30 * 60_000) {
+      warn(`another run is ReadyToRun-compiling PowerShell in ${dir} (${lock}); this run uses it uncompiled`);
+      return;
+    }
+    rmSync(lock, { recursive: true, force: true });
+    mkdirSync(lock);
+  }
+  try {
+    const r = await compilePwshReadyToRun(dir, { log, pwshVersion });
+    const partly = r.failed.length ? `; ${r.failed.length} left IL-only: ${r.failed.map((f) => f.split(':')[0]).join(', ')}` : '';
+    log(`PowerShell ReadyToRun-compiled: ${r.compiled} assemblies in ${r.seconds} s (crossgen2 ${r.crossgen2}, runtime ${r.runtime})${partly}`);
+    if (!r.apphost) warn(`pwsh.dll's own launcher does not run here; pwsh starts through the tool's launcher (one more .NET process per start)`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    warn(`ReadyToRun compilation of PowerShell failed, the tests run it uncompiled (slower, same results): ${message}`);
+    if (!err?.retry) writeR2rMarker(dir, { state: 'failed', error: message });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export async function ensureTestEnvironment() {

@@ -115,8 +115,62 @@ export function isGlobalGraph(endpoint: string): boolean {
 /** A one-line summary of a created rule for the message. */
 export function createdRuleText(rule: Record<string, unknown>): string {
   const id = typeof rule.id === 'string' || typeof rule.id === 'number' ? String(rule.id) : '?';
-  const name = typeof rule.displayName === 'string' ? rule.displayName : 'The rule';
+  const name = typeof rule.displayName === 'string' ? rule.displayName : l10n.t('The rule');
   const schedule = rule.schedule as Record<string, unknown> | undefined;
-  const freq = RULE_FREQUENCIES.find((f) => f.frequency === schedule?.frequency || f.period === schedule?.period)?.label.toLowerCase() ?? 'on its schedule';
-  return `Custom detection rule "${name}" created (id ${id}); it runs ${freq}.`;
+  const freq = RULE_FREQUENCIES.find((f) => f.frequency === schedule?.frequency || f.period === schedule?.period)?.label.toLowerCase() ?? l10n.t('on its schedule');
+  return l10n.t('Custom detection rule "{0}" created (id {1}); it runs {2}.', name, id, freq);
+}
+
+/**
+ * The message after creating a rule: what was created and where it is in the Defender portal. From Microsoft's docs, "Create and manage custom detection rules in
+ * Microsoft Defender XDR" (MicrosoftDocs/defender-docs, defender-xdr/custom-detection-rules.md, ms.date
+ * 07/18/2024, section "Manage existing custom detection rules › View existing rules"): "To view all existing
+ * custom detection rules, navigate to **Hunting** > **Custom detection rules**", and to see one rule, "go to
+ * **Hunting** > **Custom detection rules** and then select the name of rule". The docs give no deep link to
+ * that page, so the button opens the portal itself. (defender.md §11 covers the Graph request, not the portal.)
+ */
+export function createdRuleMessage(rule: Record<string, unknown>): string {
+  return l10n.t('{0} In the Defender portal it is listed under Hunting › Custom detection rules; select its name there to see its runs and alerts.', createdRuleText(rule));
+}
+
+/** Query lines and characters the confirmation shows; the whole request body goes to the log. */
+export const CONFIRM_QUERY_LINES = 12;
+export const CONFIRM_QUERY_CHARS = 1000;
+
+/**
+ * The confirmation's detail: the request line, every value the user chose, and the query, bounded in height.
+ * VS Code's custom dialog (code-server, and desktop with `window.dialogStyle: custom`) does not scroll its
+ * detail: the whole pretty-printed body (about 45 lines) pushed the dialog's buttons below a 900-pixel window,
+ * where "Create Rule" could not be clicked. The exact body is logged before the dialog opens. @l10n
+ */
+export function confirmationDetail(endpoint: string, body: Record<string, unknown>): string {
+  const b = body as {
+    displayName?: string;
+    queryCondition?: { queryText?: string };
+    schedule?: { frequency?: string };
+    detectionAction?: { alertTemplate?: { title?: string; severity?: string; category?: string; impactedAssets?: { identifier?: string }[] }; responseActions?: unknown[] };
+  };
+  const t = b.detectionAction?.alertTemplate ?? {};
+  const query = b.queryCondition?.queryText ?? '';
+  const lines = query.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
+  const shown: string[] = [];
+  let chars = 0;
+  for (const line of lines) {
+    if (shown.length >= CONFIRM_QUERY_LINES || chars + line.length > CONFIRM_QUERY_CHARS) break;
+    shown.push(line);
+    chars += line.length + 1;
+  }
+  const out = [
+    `POST ${endpoint.replace(/\/+$/, '')}/${DETECTION_RULES_PATH}`,
+    `displayName: ${b.displayName ?? ''}`,
+    `schedule.frequency: ${b.schedule?.frequency ?? ''}`,
+    l10n.t('alertTemplate: title "{0}", severity {1}, category {2}, impacted asset {3}', t.title ?? '', t.severity ?? '', t.category ?? '', (t.impactedAssets ?? []).map((a) => a.identifier).join(', ')),
+    l10n.t('responseActions: {0}', String(b.detectionAction?.responseActions?.length ?? 0)),
+    'queryCondition.queryText:',
+    ...shown,
+  ];
+  const rest = lines.length - shown.length;
+  if (rest === 1) out.push(l10n.t('… 1 more line of the query (the whole request body is in the log)'));
+  else if (rest > 1) out.push(l10n.t('… {0} more lines of the query (the whole request body is in the log)', rest));
+  return out.join('\n');
 }

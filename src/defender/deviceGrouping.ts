@@ -60,24 +60,31 @@ const HEALTH_CANON: Readonly<Record<string, string>> = {
 
 /** The group(s) a device belongs to; tags give one group per distinct tag. */
 export function groupKeysOf(m: Machine, by: DeviceGroupBy, troubleshooting?: DeviceTroubleshootingLookup): string[] {
+  if (by !== 'tag') return [groupKeyOf(m, by, troubleshooting)];
+  const raw = m.machineTags;
+  // Most devices carry no tag or one: no Set and no intermediate arrays for them (100,000 devices).
+  if (!raw || raw.length === 0) return [NO_VALUE.tag];
+  if (raw.length === 1) return [String(raw[0]).trim() || NO_VALUE.tag];
+  const tags = [...new Set(raw.map((t) => String(t).trim()).filter(Boolean))];
+  return tags.length ? tags : [NO_VALUE.tag];
+}
+
+/** The one group of a device for every grouping but tags. */
+function groupKeyOf(m: Machine, by: Exclude<DeviceGroupBy, 'tag'>, troubleshooting?: DeviceTroubleshootingLookup): string {
   switch (by) {
     case 'none':
-      return [''];
+      return '';
     case 'deviceGroup':
-      return [(m.rbacGroupName ?? '').trim() || NO_VALUE.deviceGroup];
+      return (m.rbacGroupName ?? '').trim() || NO_VALUE.deviceGroup;
     case 'osPlatform':
-      return [(m.osPlatform ?? '').trim() || NO_VALUE.osPlatform];
+      return (m.osPlatform ?? '').trim() || NO_VALUE.osPlatform;
     case 'health': {
       const h = (m.healthStatus ?? '').trim();
-      return [h ? (HEALTH_CANON[h.toLowerCase()] ?? h) : NO_VALUE.health];
-    }
-    case 'tag': {
-      const tags = [...new Set((m.machineTags ?? []).map((t) => String(t).trim()).filter(Boolean))];
-      return tags.length ? tags : [NO_VALUE.tag];
+      return h ? (HEALTH_CANON[h.toLowerCase()] ?? h) : NO_VALUE.health;
     }
     case 'troubleshootingState': {
       const stage = troubleshooting?.forDevice(m.id, m.computerDnsName ?? undefined)?.stage ?? 'none';
-      return [STAGE_LABELS[stage]];
+      return STAGE_LABELS[stage];
     }
   }
 }
@@ -102,18 +109,44 @@ function compareGroups(by: DeviceGroupBy): (a: string, b: string) => number {
   };
 }
 
+/** Adds devices to a key → devices map (the grouping step; the model keeps one map per grouping and feeds it page by page). */
+function addToGroups(map: Map<string, Machine[]>, machines: readonly Machine[], from: number, by: DeviceGroupBy, troubleshooting?: DeviceTroubleshootingLookup): void {
+  if (by === 'tag') {
+    for (let i = from; i < machines.length; i++) {
+      const m = machines[i]!;
+      for (const key of groupKeysOf(m, by, troubleshooting)) {
+        const list = map.get(key);
+        if (list) list.push(m);
+        else map.set(key, [m]);
+      }
+    }
+    return;
+  }
+  // One group per device: no key array per device. Consecutive devices often share a group, so the last
+  // group's list is kept at hand.
+  let lastKey: string | undefined;
+  let lastList: Machine[] | undefined;
+  for (let i = from; i < machines.length; i++) {
+    const m = machines[i]!;
+    const key = groupKeyOf(m, by, troubleshooting);
+    if (key !== lastKey) {
+      lastKey = key;
+      lastList = map.get(key);
+      if (!lastList) map.set(key, (lastList = []));
+    }
+    lastList!.push(m);
+  }
+}
+
+function orderedGroups(map: Map<string, Machine[]>, by: DeviceGroupBy): DeviceGroup[] {
+  return [...map.keys()].sort(compareGroups(by)).map((key) => ({ key, machines: map.get(key)! }));
+}
+
 /** Groups in display order (names alphabetically, "no value" last; stages in lifecycle order). */
 export function groupDevices(machines: Iterable<Machine>, by: DeviceGroupBy, troubleshooting?: DeviceTroubleshootingLookup): DeviceGroup[] {
   const map = new Map<string, Machine[]>();
-  for (const m of machines) {
-    for (const key of groupKeysOf(m, by, troubleshooting)) {
-      let list = map.get(key);
-      if (!list) map.set(key, (list = []));
-      list.push(m);
-    }
-  }
-  const cmp = compareGroups(by);
-  return [...map.keys()].sort(cmp).map((key) => ({ key, machines: map.get(key)! }));
+  addToGroups(map, Array.isArray(machines) ? machines : [...machines], 0, by, troubleshooting);
+  return orderedGroups(map, by);
 }
 
 export const deviceName = (m: Machine): string => m.computerDnsName || m.id;
@@ -157,6 +190,12 @@ export class FleetTreeModel {
   private readonly byId = new Map<string, number>();
   private version = 0;
   private cache: { version: number; by: DeviceGroupBy; groups: DeviceGroup[] } | undefined;
+  /**
+   * One key → devices map per grouping, fed incrementally: a page only groups its own devices (the view asks
+   * for the group rows after every page; re-grouping every device each time cost O(pages × devices)).
+   * `upTo` is how much of `list` the map holds. Dropped when a device is replaced or the lookup changes.
+   */
+  private readonly indexes = new Map<DeviceGroupBy, { map: Map<string, Machine[]>; upTo: number }>();
   private sortedCache = new Map<string, { version: number; sorted: Machine[] }>();
 
   get count(): number {
@@ -170,6 +209,7 @@ export class FleetTreeModel {
   /** Adds a page; returns how many were new. A device seen again replaces its older copy. */
   add(page: readonly Machine[]): number {
     let added = 0;
+    let replaced = false;
     for (const m of page) {
       const at = this.byId.get(m.id);
       if (at === undefined) {
@@ -178,8 +218,11 @@ export class FleetTreeModel {
         added++;
       } else {
         this.list[at] = m;
+        replaced = true;
       }
     }
+    // A replaced device may have moved group: those maps are rebuilt; appended devices are grouped on demand.
+    if (replaced) this.indexes.clear();
     this.version++;
     return added;
   }
@@ -194,6 +237,7 @@ export class FleetTreeModel {
   invalidate(): void {
     this.version++;
     this.cache = undefined;
+    this.indexes.clear();
     this.sortedCache.clear();
   }
 
@@ -204,7 +248,11 @@ export class FleetTreeModel {
 
   groups(by: DeviceGroupBy, troubleshooting?: DeviceTroubleshootingLookup): DeviceGroup[] {
     if (this.cache && this.cache.version === this.version && this.cache.by === by) return this.cache.groups;
-    const groups = groupDevices(this.list, by, troubleshooting);
+    let index = this.indexes.get(by);
+    if (!index) this.indexes.set(by, (index = { map: new Map(), upTo: 0 }));
+    addToGroups(index.map, this.list, index.upTo, by, troubleshooting);
+    index.upTo = this.list.length;
+    const groups = orderedGroups(index.map, by);
     this.cache = { version: this.version, by, groups };
     return groups;
   }

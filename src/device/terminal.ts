@@ -2,24 +2,35 @@ import * as vscode from 'vscode';
 import { WorkspaceNotTrustedError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import type { WriteExecutor } from '../defender/deviceEngine';
+import { terminalStartupArgs } from '../powershell/script';
 
 export const TERMINAL_NAME = 'Defender PowerShell';
 /**
- * How long after its creation a "Defender PowerShell" terminal may take to activate shell integration before a
- * command is typed with sendText instead. Real PowerShell (pwsh with PSReadLine, or powershell.exe with a profile)
- * can need well over the 3 s of VS Code's docs example on a busy machine: the terminal tests on real pwsh
- * (issue 7) failed with 3 s and with 10 s. The wait counts from the terminal's creation, so an older terminal
- * without integration is not waited on again, and none at all when the user turned shell integration off.
+ * How long after its creation a "Defender PowerShell" terminal may take to show its first prompt with shell
+ * integration before a command is typed with sendText instead. Real PowerShell (pwsh with PSReadLine, or
+ * powershell.exe with a profile) can need well over the 3 s of VS Code's docs example on a busy machine: on the test
+ * machine (2 cores shared by several jobs) real pwsh 7 took 8–15 s to its first prompt. The wait counts from the
+ * terminal's creation, so an older terminal without integration is not waited on again, and none at all when the
+ * user turned shell integration off. It only runs out when integration never comes (for example a shell VS Code does
+ * not inject into).
  */
-const INTEGRATION_WAIT_MS = 30_000;
+const INTEGRATION_WAIT_MS = 60_000;
 /** VS Code's own setting (not ours): shell integration on or off. */
 const SHELL_INTEGRATION_SETTING = 'shellIntegration.enabled';
 const EXECUTION_TIMEOUT_MS = 120_000;
 
 /**
- * The "Defender PowerShell" terminal: created lazily, reused, forgotten when the user closes it. shellArgs is
- * ['-NoLogo'] so VS Code can inject shell integration (powershell.md §5); with integration, commands run through
- * executeCommand and report an exit code (0/1 only); without it they are typed with sendText.
+ * The "Defender PowerShell" terminal: created lazily, reused, forgotten when the user closes it.
+ *
+ * - Shell integration on (VS Code's setting): shellArgs is ['-NoLogo'] so VS Code can inject its script
+ *   (powershell.md §5). A command runs through executeCommand, which reports an exit code (0/1 only), and only once the
+ *   first prompt is drawn: `shellIntegration` appears as soon as the script starts to report, before PowerShell reads
+ *   input, and a line typed then is not run (PSReadLine's start loses its Enter, VS Code #258989/#273017). The prompt
+ *   reports the working directory (OSC 633;P;Cwd), so `shellIntegration.cwd` being set means the prompt is there.
+ * - Shell integration off: nothing tells when the prompt is ready, so a new terminal gets its first command as its
+ *   start-up command (terminalStartupArgs: shown as `PS> …`, then run, then -NoExit); later commands are typed
+ *   with sendText into the running shell. Neither reports an exit code: the engine verifies by reading back.
+ * - Integration on but never active (within INTEGRATION_WAIT_MS of the terminal's creation): typed with sendText.
  */
 export class DefenderTerminal implements vscode.Disposable {
   private terminal?: vscode.Terminal;
@@ -42,29 +53,43 @@ export class DefenderTerminal implements vscode.Disposable {
     return this.terminal;
   }
 
-  private ensure(): vscode.Terminal {
-    if (this.terminal && this.terminal.exitStatus === undefined) return this.terminal;
+  private alive(): vscode.Terminal | undefined {
+    return this.terminal && this.terminal.exitStatus === undefined ? this.terminal : undefined;
+  }
+
+  private create(shellArgs: string[]): vscode.Terminal {
     const shellPath = this.executable();
-    this.terminal = vscode.window.createTerminal({ name: TERMINAL_NAME, shellPath, shellArgs: ['-NoLogo'], iconPath: new vscode.ThemeIcon('shield') });
+    this.terminal = vscode.window.createTerminal({ name: TERMINAL_NAME, shellPath, shellArgs, iconPath: new vscode.ThemeIcon('shield') });
     this.createdAt = Date.now();
     return this.terminal;
   }
 
-  private waitForIntegration(t: vscode.Terminal): Promise<vscode.TerminalShellIntegration | undefined> {
-    if (t.shellIntegration) return Promise.resolve(t.shellIntegration);
-    if (vscode.workspace.getConfiguration('terminal.integrated').get<boolean>(SHELL_INTEGRATION_SETTING) === false) return Promise.resolve(undefined);
+  private integrationDisabled(): boolean {
+    return vscode.workspace.getConfiguration('terminal.integrated').get<boolean>(SHELL_INTEGRATION_SETTING) === false;
+  }
+
+  /**
+   * Resolves with the terminal's shell integration once its prompt is drawn (cwd reported), or with whatever
+   * integration there is when INTEGRATION_WAIT_MS after the terminal's creation have passed (undefined: none).
+   */
+  private waitForPrompt(t: vscode.Terminal): Promise<vscode.TerminalShellIntegration | undefined> {
+    const ready = () => (t.shellIntegration?.cwd !== undefined ? t.shellIntegration : undefined);
+    if (ready()) return Promise.resolve(ready());
     const remaining = INTEGRATION_WAIT_MS - (Date.now() - this.createdAt);
     if (remaining <= 0) return Promise.resolve(t.shellIntegration);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        sub.dispose();
-        resolve(t.shellIntegration);
-      }, remaining);
-      const sub = vscode.window.onDidChangeTerminalShellIntegration((e) => {
-        if (e.terminal !== t) return;
+      const done = (value: vscode.TerminalShellIntegration | undefined) => {
         clearTimeout(timer);
         sub.dispose();
-        resolve(e.shellIntegration);
+        closed.dispose();
+        resolve(value);
+      };
+      const timer = setTimeout(() => done(t.shellIntegration), remaining);
+      const sub = vscode.window.onDidChangeTerminalShellIntegration((e) => {
+        if (e.terminal === t && ready()) done(ready());
+      });
+      const closed = vscode.window.onDidCloseTerminal((c) => {
+        if (c === t) done(undefined);
       });
     });
   }
@@ -72,18 +97,27 @@ export class DefenderTerminal implements vscode.Disposable {
   /** Runs one command line; `settled` says whether completion is known. */
   async run(commandLine: string): Promise<{ settled: boolean; exitCode?: number; note?: string }> {
     if (!vscode.workspace.isTrusted) throw new WorkspaceNotTrustedError(vscode.l10n.t('Running PowerShell'));
-    const t = this.ensure();
+    const noExitCode = vscode.l10n.t('Shell integration is not active in the Defender PowerShell terminal, so it reports no exit code; the result is checked by reading the setting back.');
+    const existing = this.alive();
+    if (!existing && this.integrationDisabled()) {
+      const t = this.create(terminalStartupArgs(commandLine));
+      t.show(true);
+      this.log.info(`[terminal] start-up command of a new terminal (shell integration off): ${commandLine}`);
+      this.note(noExitCode);
+      return { settled: false, note: noExitCode };
+    }
+    const t = existing ?? this.create(['-NoLogo']);
     t.show(true);
-    const integration = await this.waitForIntegration(t);
+    const started = Date.now();
+    const integration = this.integrationDisabled() ? undefined : await this.waitForPrompt(t);
     if (!integration) {
       t.sendText(commandLine, true);
-      const note = vscode.l10n.t('Shell integration is not active in the Defender PowerShell terminal, so the command was typed into it; the result is checked by reading the setting back.');
-      this.log.info(`[terminal] sendText (no shell integration): ${commandLine}`);
-      this.note(note);
-      return { settled: false, note };
+      this.log.info(`[terminal] sendText (no shell integration after ${Date.now() - started} ms): ${commandLine}`);
+      this.note(noExitCode);
+      return { settled: false, note: noExitCode };
     }
     const execution = integration.executeCommand(commandLine);
-    this.log.info(`[terminal] executeCommand: ${commandLine}`);
+    this.log.info(`[terminal] executeCommand (prompt ready after ${Date.now() - started} ms): ${commandLine}`);
     const exitCode = await new Promise<number | undefined>((resolve) => {
       const timer = setTimeout(() => {
         sub.dispose();
@@ -97,9 +131,9 @@ export class DefenderTerminal implements vscode.Disposable {
       });
     });
     if (exitCode === undefined) {
-      return { settled: false, note: 'The terminal did not report an exit code; the result is checked by reading the setting back.' };
+      return { settled: false, note: vscode.l10n.t('The terminal did not report an exit code; the result is checked by reading the setting back.') };
     }
-    return { settled: true, exitCode, note: exitCode === 0 ? undefined : `The terminal reported exit code ${exitCode}.` };
+    return { settled: true, exitCode, note: exitCode === 0 ? undefined : vscode.l10n.t('The terminal reported exit code {0}.', exitCode) };
   }
 
   writer(): WriteExecutor {

@@ -5,10 +5,11 @@ import { DefenderToolError, UserCancelledError } from '../core/errors';
 import { componentLogger, type ILogger } from '../core/logger';
 import {
   checkRuleInput,
-  createdRuleText,
+  confirmationDetail,
   DETECTION_RULES_PATH,
   detectionRuleBody,
   isGlobalGraph,
+  createdRuleMessage,
   RULE_FREQUENCIES,
   RULE_SEVERITIES,
   TROUBLESHOOTING_NOW_QUERY,
@@ -98,21 +99,22 @@ export function registerDetectionRules(context: vscode.ExtensionContext, deps: D
       throw new DefenderToolError('not-available', vscode.l10n.t('Custom detection rules through Graph are available on the global service only, not in US Government or China clouds.'));
     }
     const scope = graphHuntingScope(endpoint).replace(/ThreatHunting\.Read\.All$/, 'CustomDetection.ReadWrite.All');
+    // The exact request body, whole, before asking; the dialog shows it bounded (confirmationDetail).
+    log.info(`POST ${endpoint}/${DETECTION_RULES_PATH} (asking first): ${JSON.stringify(body)}`);
     if (!options.name) {
       const ok = await vscode.window.showInformationMessage(
         vscode.l10n.t('Create the custom detection rule "{0}" ({1}, {2})?', name, severity, RULE_FREQUENCIES.find((f) => f.frequency === frequency)!.label.toLowerCase()),
-        { modal: true, detail: vscode.l10n.t('POST {0}/{1}\n\n{2}', endpoint, DETECTION_RULES_PATH, JSON.stringify(body, null, 2)) },
+        { modal: true, detail: confirmationDetail(endpoint, body) },
         vscode.l10n.t('Create Rule'),
       );
       if (!ok) throw new UserCancelledError();
     }
     const rest = new RestClient({ baseUrl: endpoint, name: 'graph', log: deps.log, getToken: async () => deps.auth.getToken(true, [scope]) });
     const rule = await new GraphDetectionRulesClient(rest).create(body, DETECTION_RULES_PATH);
-    const text = createdRuleText(rule);
-    log.info(`${text} (POST ${DETECTION_RULES_PATH})`);
+    log.info(`custom detection rule ${JSON.stringify(rule.displayName)} created, id ${String(rule.id)} (POST ${DETECTION_RULES_PATH})`);
     const portal = (cfg().get<string>('portal.url') || DEFAULT_PORTAL_URL).replace(/\/+$/, '');
     void vscode.window
-      .showInformationMessage(vscode.l10n.t('{0} In the Defender portal it is listed with the other custom detection rules (Hunting › Custom detection rules).', text), vscode.l10n.t('Open Defender Portal'))
+      .showInformationMessage(createdRuleMessage(rule), vscode.l10n.t('Open Defender Portal'))
       .then((choice) => (choice ? vscode.env.openExternal(vscode.Uri.parse(portal)) : undefined));
     return rule;
   };

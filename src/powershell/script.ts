@@ -5,6 +5,7 @@
  * Bodies are built only from constant templates plus quotePs/psBool/psInt values (src/powershell/quote.ts).
  * They must write nothing to the output except through Write-DtmOk.
  */
+import { quotePs } from './quote';
 
 /** Bump when the preamble changes; the audit log records it instead of repeating the preamble on every line. */
 export const WRAPPER_VERSION = 'dtm-wrapper/2';
@@ -124,4 +125,26 @@ export function encodeCommand(script: string): string {
  */
 export function powershellArgs(script: string): string[] {
   return ['-NoLogo', '-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', encodeCommand(script)];
+}
+
+/**
+ * The script a new "Defender PowerShell" terminal without shell integration runs as it starts: it shows the command
+ * line (`PS> …`, as if typed) and runs it, then the shell stays open (-NoExit) for the user and later commands.
+ *
+ * Why not type it with sendText: PowerShell loses a line typed before its first prompt is ready (PSReadLine's start
+ * swallows the Enter: VS Code issues #258989 and #273017; on Linux the terminal driver turns the early Enter into a
+ * line feed, which PSReadLine takes as "add a line"). Without shell integration nothing tells the extension when
+ * the prompt is ready, so the first command travels with the shell's start instead. The command line is one line
+ * without control characters (every value in it went through quotePs), so it is shown through quotePs as well.
+ */
+export function terminalStartupScript(commandLine: string): string {
+  return `Write-Host -Object ${quotePs(`PS> ${commandLine}`)}\n${commandLine}\n`;
+}
+
+/**
+ * The shell arguments of that terminal. -EncodedCommand for the reasons given at powershellArgs (Windows' quoting of
+ * the argument list); the terminal shows the command in plain text and the audit log records it.
+ */
+export function terminalStartupArgs(commandLine: string): string[] {
+  return ['-NoLogo', '-NoExit', '-EncodedCommand', encodeCommand(terminalStartupScript(commandLine))];
 }

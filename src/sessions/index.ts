@@ -30,7 +30,7 @@ export interface SessionsDeps {
   readonly devices: DevicesView;
   readonly device?: DeviceFeatureApi;
   /** The tenant device list (registerFleet), looked up lazily: it is registered after this feature. */
-  readonly fleet?: () => { machine(rowId: string): Machine | undefined } | undefined;
+  readonly fleet?: () => { machine(rowId: string): Machine | undefined; readonly model?: { readonly machines: readonly Machine[] } } | undefined;
 }
 
 /** What other features (the device list) and the tests get. */
@@ -171,6 +171,7 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
     log,
     tracker,
     machine: (rowId) => deps.fleet?.()?.machine(rowId),
+    machines: () => deps.fleet?.()?.model?.machines ?? [],
     get ui() {
       return api.turnOnUi;
     },

@@ -18,6 +18,7 @@ import {
   type Transition,
 } from '../defender/sessionLifecycle';
 import { PollPlanner, serviceClockOffset, troubleshootingQuery, troubleshootingTimespan, type PollOutcome } from '../defender/sessionPolling';
+import { localObservationEvents, localObservationSignature, type LocalObservation } from '../defender/localSession';
 import type { SessionRequest, TroubleshootEvent } from '../defender/sessions';
 import { extractTroubleshootEvents, fromStored, mergeEvents, type StoredEvent } from '../hunting/model/sessionsFeed';
 import { TROUBLESHOOT_EVENTS_KEY } from '../hunting/sessionsSource';
@@ -41,14 +42,7 @@ export interface HuntingRunResult {
 
 export type HuntingRun = (query: string, timespan: string) => Promise<HuntingRunResult>;
 
-/** This device's own report (Get-MpComputerStatus), as the device feature read it. */
-export interface LocalObservation {
-  readonly computerName: string;
-  readonly active: boolean | undefined;
-  readonly startTime?: Date;
-  readonly endTime?: Date;
-  readonly readAt: Date;
-}
+export type { LocalObservation } from '../defender/localSession';
 
 export interface TrackerSettings {
   readonly endingSoonMs: number;
@@ -271,25 +265,12 @@ export class SessionTracker extends Disposable {
    */
   async observeLocal(obs: LocalObservation | undefined): Promise<void> {
     if (!obs || obs.active === undefined) return;
-    const signature = `${obs.computerName}|${obs.active}|${obs.startTime?.getTime()}|${obs.endTime?.getTime()}`;
+    const signature = localObservationSignature(obs);
     if (signature === this.localSignature) return;
     this.localSignature = signature;
-    const short = obs.computerName.toLowerCase().split('.')[0];
-    const events = this.events();
-    const known = events.find((e) => e.deviceName?.toLowerCase().split('.')[0] === short && !e.deviceId.startsWith('local:'));
-    const deviceId = known?.deviceId ?? `local:${short}`;
-    const deviceName = known?.deviceName ?? obs.computerName;
-    if (obs.active) {
-      const start = obs.startTime ?? obs.readAt;
-      await this.storeEvents([
-        { timestamp: start, deviceId, deviceName, startTime: start, expiry: obs.endTime, changeReason: 'started (reported by Get-MpComputerStatus on this device)', changeSource: 'This device' },
-      ]);
-    } else {
-      const mine = events.filter((e) => e.deviceId === deviceId).sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime());
-      const open = mine[0] && /started/i.test(mine[0].changeReason ?? '') && (!mine[0].expiry || mine[0].expiry > obs.readAt);
-      if (!open) return;
-      await this.storeEvents([{ timestamp: obs.readAt, deviceId, deviceName, changeReason: 'ended (Get-MpComputerStatus on this device reports it off)', changeSource: 'This device' }]);
-    }
+    const events = localObservationEvents(obs, this.events());
+    if (!events.length) return;
+    await this.storeEvents(events);
     await this.evaluate();
   }
 }

@@ -4,6 +4,7 @@ import { DEFAULT_PORTAL_URL, NS } from '../constants';
 import { UserCancelledError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import type { NodeVM } from '../core/treeModel';
+import { deviceSearchItem, searchDevices } from '../defender/deviceSearch';
 import { devicePortalUrl, tenantMachineId } from '../defender/fleet';
 import { describePrerequisites, evaluatePrerequisites, factsFromMachine, REMOTE_UNKNOWNS, type PrerequisiteResult } from '../defender/prerequisites';
 import type { SessionRequest } from '../defender/sessions';
@@ -15,6 +16,8 @@ export interface TurnOnUi {
   confirm(message: string, detail: string, action: string): Promise<boolean>;
   openExternal(url: string): Promise<boolean>;
   info(message: string): void;
+  /** Run without a device row: pick one of the loaded tenant devices (default: pickTenantDevice). */
+  pickDevice?(machines: readonly Machine[]): Promise<NodeVM | undefined>;
 }
 
 export const vscodeTurnOnUi: TurnOnUi = {
@@ -24,6 +27,7 @@ export const vscodeTurnOnUi: TurnOnUi = {
   },
   openExternal: async (url) => vscode.env.openExternal(vscode.Uri.parse(url)),
   info: (message) => void vscode.window.showInformationMessage(message),
+  pickDevice: (machines) => pickTenantDevice(machines),
 };
 
 export interface TurnOnDeps {
@@ -31,7 +35,41 @@ export interface TurnOnDeps {
   readonly tracker: SessionTracker;
   /** The loaded Machine record of a tenant device row (registerFleet's `machine(rowId)`). */
   readonly machine: (rowId: string) => Machine | undefined;
+  /** The loaded tenant devices, to pick one from when the command runs without a row (the walkthrough's button). */
+  readonly machines?: () => readonly Machine[];
   ui: TurnOnUi;
+}
+
+/**
+ * Without a device row (the command palette, the walkthrough's button): a quick pick of the loaded tenant devices,
+ * searched as "Search Tenant Devices…" does. Undefined when none is loaded or the pick is cancelled.
+ */
+export async function pickTenantDevice(machines: readonly Machine[]): Promise<NodeVM | undefined> {
+  if (machines.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No tenant devices are loaded yet: sign in, then run "Turn On Troubleshooting Mode…" on a device in the Devices view.'));
+    return undefined;
+  }
+  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { machineId: string }>();
+  qp.title = vscode.l10n.t('Turn on troubleshooting mode: which device?');
+  qp.placeholder = vscode.l10n.t('Name, id, IP, platform, device group, health or tag');
+  qp.matchOnDescription = true;
+  qp.matchOnDetail = true;
+  const update = () => {
+    qp.items = searchDevices(machines, qp.value, 200).matches.map((x) => ({ ...deviceSearchItem(x.machine), alwaysShow: true }));
+  };
+  update();
+  const picked = await new Promise<string | undefined>((resolve) => {
+    qp.onDidChangeValue(update);
+    qp.onDidAccept(() => {
+      resolve(qp.selectedItems[0]?.machineId);
+      qp.hide();
+    });
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
+  });
+  qp.dispose();
+  const m = picked ? machines.find((x) => x.id === picked) : undefined;
+  return m ? { id: `device/tenant/${m.id}`, label: m.computerDnsName || m.id } : undefined;
 }
 
 export interface TurnOnTarget {
@@ -72,7 +110,11 @@ export function targetRows(clicked: NodeVM | undefined, selected: readonly NodeV
  * time. The tracker then watches for the device to report it active.
  */
 export async function turnOnTroubleshooting(deps: TurnOnDeps, clicked?: NodeVM, selected?: readonly NodeVM[]): Promise<TurnOnResult> {
-  const rows = targetRows(clicked, selected);
+  let rows = targetRows(clicked, selected);
+  if (rows.length === 0 && !clicked && deps.machines) {
+    const row = await (deps.ui.pickDevice ?? pickTenantDevice)(deps.machines());
+    rows = row ? [row] : [];
+  }
   if (rows.length === 0) throw new UserCancelledError(vscode.l10n.t('Run "Turn On Troubleshooting Mode…" from one or more tenant devices in the Devices view.'));
   const portal = (cfg().get<string>('portal.url') || DEFAULT_PORTAL_URL).trim();
   const tenant = (cfg().get<string>('auth.tenant') ?? '').trim();

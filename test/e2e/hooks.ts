@@ -1,7 +1,9 @@
 import type { Context } from 'mocha';
+import { stopDev } from './dev';
 import { current, shutdown } from './harness';
 
-/** Root hooks: a screenshot of every open workbench when a test fails, then one shutdown at the end. */
+/** Root hooks: a screenshot of every open workbench when a test fails, then one shutdown at the end
+ * (`npm run dev` too, when a test started it). */
 export const mochaHooks = {
   async afterEach(this: Context) {
     const failed = this.currentTest?.state === 'failed';
@@ -15,6 +17,7 @@ export const mochaHooks = {
     }
   },
   async afterAll() {
+    await stopDev();
     await shutdown();
   },
 };

@@ -122,19 +122,37 @@ describe('performance report (e2e, browser)', function () {
       (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({ postMessage: (m: Posted) => window.__posted.push(m) });
     });
     await page.goto(url);
-    // A dark theme's variables, set through the CSSOM (allowed under the CSP), as VS Code sets them.
-    await page.evaluate(() => {
-      const s = document.documentElement.style;
-      const vars: Record<string, string> = {
-        '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1e1e1e', '--vscode-descriptionForeground': '#9d9d9d',
-        '--vscode-charts-blue': '#3794ff', '--vscode-editorGroup-border': '#444444', '--vscode-button-background': '#0e639c',
-        '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#3a3d41', '--vscode-button-secondaryForeground': '#cccccc',
-        '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '12px',
-        '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-testing-iconPassed': '#73c991',
-      };
-      for (const [k, v] of Object.entries(vars)) s.setProperty(k, v);
-    });
+    await setTheme('dark');
   });
+
+  /**
+   * A theme's variables, set through the CSSOM (allowed under the CSP) with the body class, as VS Code sets them
+   * (values of Dark Modern and Light Modern).
+   */
+  async function setTheme(kind: 'dark' | 'light'): Promise<void> {
+    await page.evaluate((k) => {
+      const s = document.documentElement.style;
+      const common: Record<string, string> = {
+        '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '12px',
+      };
+      const dark: Record<string, string> = {
+        '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f', '--vscode-descriptionForeground': '#9d9d9d',
+        '--vscode-charts-blue': '#3794ff', '--vscode-editorGroup-border': '#ffffff17', '--vscode-button-background': '#0078d4',
+        '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc',
+        '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-testing-iconPassed': '#73c991', '--vscode-focusBorder': '#0078d4',
+      };
+      const light: Record<string, string> = {
+        '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#3b3b3b',
+        '--vscode-charts-blue': '#1a85ff', '--vscode-editorGroup-border': '#e5e5e5', '--vscode-button-background': '#005fb8',
+        '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b',
+        '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-testing-iconPassed': '#388a34', '--vscode-focusBorder': '#005fb8',
+      };
+      for (const [name, v] of Object.entries({ ...common, ...(k === 'dark' ? dark : light) })) s.setProperty(name, v);
+      document.body.classList.remove('vscode-dark', 'vscode-light');
+      document.body.classList.add(`vscode-${k}`);
+      document.body.dataset.vscodeThemeKind = `vscode-${k}`;
+    }, kind);
+  }
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
@@ -142,6 +160,22 @@ describe('performance report (e2e, browser)', function () {
     }
     await page.close();
   });
+
+  /** Opaque pixels of the first chart's axis labels (its left 15%): how many are dark, how many light. */
+  const labelInk = () =>
+    page.evaluate(() => {
+      const c = document.querySelector('canvas')!;
+      const d = c.getContext('2d')!.getImageData(0, 0, Math.floor(c.width * 0.15), c.height).data;
+      let dark = 0;
+      let light = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3]! <= 128) continue;
+        const sum = d[i]! + d[i + 1]! + d[i + 2]!;
+        if (sum < 300) dark++;
+        else if (sum > 510) light++;
+      }
+      return { dark, light };
+    });
 
   const posted = (type: string) => page.evaluate((t) => window.__posted.filter((m) => m.type === t), type);
 
@@ -182,6 +216,82 @@ describe('performance report (e2e, browser)', function () {
     }
     await page.locator('#table-topFiles th', { hasText: 'Total time' }).click();
     await page.screenshot({ path: path.join(repoRoot, 'media', 'screenshots', 'performance-report.png'), clip: { x: 0, y: 0, width: 1100, height: 900 } });
+  });
+
+  it('is usable by keyboard alone: named tables and charts, sortable headers, visible focus, in a dark and a light theme (issue #11 item 4)', async () => {
+    const count = await sendReport();
+    // Names and roles: each section is a region named by its heading; each table is named by it too; each chart is an image.
+    const tables = await page.getByRole('table').all();
+    assert.equal(tables.length, count);
+    await page.getByRole('table', { name: 'Top files', exact: true }).waitFor({ timeout: 5_000 });
+    await page.getByRole('region', { name: 'Top files', exact: true }).waitFor({ timeout: 5_000 });
+    assert.equal(await page.getByRole('img', { name: /scan time by/ }).count(), count);
+    assert.equal(await page.getByRole('columnheader', { name: /File/ }).first().getAttribute('aria-sort'), 'none');
+
+    // From the top of the page, Tab reaches the first table's first header; Enter and Space sort by it.
+    await page.locator('body').focus();
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        const th = el?.closest('th');
+        return {
+          tag: el?.tagName,
+          text: el?.textContent ?? '',
+          table: el?.closest('section')?.id,
+          sort: th?.getAttribute('aria-sort'),
+          outline: el ? getComputedStyle(el).outlineStyle : 'none',
+        };
+      });
+    await page.keyboard.press('Tab');
+    let f = await focused();
+    assert.deepEqual([f.tag, f.table], ['BUTTON', 'table-topFiles'], JSON.stringify(f));
+    assert.match(f.text, /^File/);
+    assert.notEqual(f.outline, 'none', 'the focused header shows a focus outline');
+    const firstCell = () => page.locator('#table-topFiles tbody tr').first().locator('td').first().innerText();
+    assert.equal(await firstCell(), 'C:\\Data\\Sales\\sales.mdf');
+    await page.keyboard.press('Enter');
+    f = await focused();
+    assert.equal(f.sort, 'ascending');
+    assert.match(await firstCell(), /^C:\\Data\\Sales\\sales/);
+    await page.keyboard.press(' ');
+    assert.equal((await focused()).sort, 'descending');
+    assert.equal(await firstCell(), 'C:\\Users\\alex\\Downloads\\setup.exe');
+    await setTheme('dark');
+    await page.screenshot({ path: path.join(resultsDir, 'a11y-report-dark.png') });
+    const darkBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
+    // On along the headers to "Total time", sort by it again, then Tab into the rows' "Add as Exclusion…".
+    for (let i = 0; i < 6 && !/^Total time/.test((await focused()).text); i++) await page.keyboard.press('Tab');
+    assert.match((await focused()).text, /^Total time/);
+    await page.keyboard.press('Enter');
+    assert.equal((await focused()).sort, 'descending');
+    for (let i = 0; i < 6 && (await focused()).text !== 'Add as Exclusion…'; i++) await page.keyboard.press('Tab');
+    f = await focused();
+    assert.equal(f.text, 'Add as Exclusion…');
+    assert.notEqual(f.outline, 'none');
+    await page.keyboard.press('Enter');
+    const [ask] = await posted('addExclusion');
+    assert.deepEqual(ask!.target, { list: 'paths', value: 'C:\\Data\\Sales\\sales.mdf' });
+
+    // The light theme: the page takes VS Code's colours, the charts are repainted in them, the focus stays visible.
+    const darkInk = await labelInk();
+    assert.ok(darkInk.light > 50 && darkInk.dark === 0, `dark theme: light axis labels (${JSON.stringify(darkInk)})`);
+    await setTheme('light');
+    await page.waitForFunction(() => {
+      const c = document.querySelector('canvas')!;
+      const w = Math.floor(c.width * 0.15);
+      const d = c.getContext('2d')!.getImageData(0, 0, w, c.height).data;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3]! > 128 && d[i]! + d[i + 1]! + d[i + 2]! < 300) return true;
+      return false;
+    }, undefined, { timeout: 5_000 });
+    const lightInk = await labelInk();
+    assert.ok(lightInk.dark > 50 && lightInk.light === 0, `light theme: dark axis labels (${JSON.stringify(lightInk)})`);
+    const lightBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.notEqual(lightBackground, darkBackground);
+    assert.equal(lightBackground, 'rgb(255, 255, 255)');
+    assert.notEqual((await focused()).outline, 'none');
+    await page.screenshot({ path: path.join(resultsDir, 'a11y-report-light.png') });
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
   });
 
   it('"Add as Exclusion…" asks the host with the row\'s value and shows the verified result', async () => {

@@ -189,9 +189,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
   const lastWrite = () =>
     fs.readFileSync(api.device.auditFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; via: string; script: string; result: string; exitCode?: number }).filter((e) => e.kind === 'write').at(-1)!;
 
-  // Skipped, open (issue 7 item 7): with real pwsh behind the `pwsh` launcher, VS Code's shell integration did not come up
-  // within 30 s in code-server on our CI machines, so these fall back to sendText and fail; see the stop note.
-  it.skip('terminal mode with shell integration: executeCommand in "Defender PowerShell", exit code audited, verified', async () => {
+  it('terminal mode with shell integration: executeCommand in "Defender PowerShell", exit code audited, verified', async () => {
     reset({ troubleshooting: activeSession() });
     await inTerminalMode({}, async () => {
       const result = await run(CommandIds.playbookNetworkProtection);
@@ -200,6 +198,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
       const terminal = api.device.terminal.current;
       assert.ok(terminal && terminal.name === 'Defender PowerShell');
       assert.ok(terminal.shellIntegration, 'VS Code activated shell integration in the terminal');
+      assert.ok(terminal.shellIntegration.cwd, 'the prompt reported its directory before the command was sent');
       assert.deepEqual(prompter.notes, [], 'no fallback note');
       assert.equal(readState(statePath).preferences!.EnableNetworkProtection, 0);
       const write = lastWrite();
@@ -209,9 +208,7 @@ describe('device side through the PowerShell stand-in (integration)', function (
     });
   });
 
-  // Skipped, open (issue 7 item 7): with real pwsh behind the `pwsh` launcher, VS Code's shell integration did not come up
-  // within 30 s in code-server on our CI machines, so these fall back to sendText and fail; see the stop note.
-  it.skip('terminal mode with shell integration: exit code 0 and still "blocked by tamper protection" (event 5013)', async () => {
+  it('terminal mode with shell integration: exit code 0 and still "blocked by tamper protection" (event 5013)', async () => {
     reset({ troubleshooting: activeSession(), tamperProtected: true, moduleHasDisableTamperProtection: true });
     prompter.onConfirm = endSessionNow;
     await inTerminalMode({}, async () => {
@@ -228,21 +225,35 @@ describe('device side through the PowerShell stand-in (integration)', function (
     });
   });
 
-  // Skipped, open (issue 7 item 7): on real pwsh in code-server the typed command was not run before verification gave up
-  // (CI run 2026-12-02: "did not take effect"); see the stop note.
-  it.skip('terminal mode without shell integration: types the command with sendText, says so, still verifies', async () => {
-    reset({ troubleshooting: activeSession() });
+  it('terminal mode without shell integration: the first command starts the terminal, the next is typed with sendText; says so, still verifies', async () => {
+    reset({ troubleshooting: activeSession(), tamperProtected: false });
     await inTerminalMode({ 'shellIntegration.enabled': false }, async () => {
-      const result = await run(CommandIds.playbookNetworkProtection);
-      assert.ok(result);
-      assert.equal(result.steps[0]!.outcome, 'applied', result.steps[0]!.message);
-      assert.equal(api.device.terminal.current?.shellIntegration, undefined);
-      assert.equal(prompter.notes.length, 1);
-      assert.match(prompter.notes[0]!, /Shell integration is not active/);
+      const first = await run(CommandIds.playbookNetworkProtection);
+      assert.ok(first);
+      assert.equal(first.steps[0]!.outcome, 'applied', first.steps[0]!.message);
+      const terminal = api.device.terminal.current;
+      assert.ok(terminal && terminal.name === 'Defender PowerShell');
+      assert.equal(terminal.shellIntegration, undefined);
+      // A new terminal gets the command as its start-up command (a line typed before the first prompt is lost).
+      const shellArgs = (terminal.creationOptions as vscode.TerminalOptions).shellArgs as string[];
+      assert.deepEqual(shellArgs.slice(0, 3), ['-NoLogo', '-NoExit', '-EncodedCommand']);
+      assert.equal(Buffer.from(shellArgs[3]!, 'base64').toString('utf16le'), "Write-Host -Object 'PS> Set-MpPreference -EnableNetworkProtection ''Disabled'''\nSet-MpPreference -EnableNetworkProtection 'Disabled'\n");
       assert.equal(readState(statePath).preferences!.EnableNetworkProtection, 0);
+      assert.equal(lastWrite().via, 'terminal');
+      assert.equal(lastWrite().exitCode, undefined);
+
+      // The same terminal, now at its prompt: the next command is typed into it.
+      const second = await run(CommandIds.playbookAppSlow);
+      assert.ok(second);
+      assert.equal(second.steps[0]!.outcome, 'applied', second.steps[0]!.message);
+      assert.equal(api.device.terminal.current, terminal, 'the terminal is reused');
+      assert.equal(readState(statePath).preferences!.DisableRealtimeMonitoring, true);
       const write = lastWrite();
       assert.equal(write.via, 'terminal');
+      assert.equal(write.script, 'Set-MpPreference -DisableRealtimeMonitoring $true');
       assert.equal(write.exitCode, undefined);
+      assert.equal(prompter.notes.length, 2);
+      for (const n of prompter.notes) assert.match(n, /Shell integration is not active/);
     });
   });
 });

@@ -138,6 +138,7 @@ describe('session lifecycle (integration)', () => {
 
   it('requested → active → ending soon → ended as the emulator\'s clock moves, each told once', async function () {
     this.timeout(60_000);
+    await activateExtension(); // its commands are the next steps offered when the session ends
     const emulator = process.env.DTM_API_EMULATOR_URL;
     // The integration lane always starts the emulator (scripts/lib/lanes.mjs): missing is a harness failure.
     assert.ok(emulator, 'DTM_API_EMULATOR_URL is not set: run the lane with npm run test:integration');
@@ -184,13 +185,16 @@ describe('session lifecycle (integration)', () => {
       const ended = w.notifier.announced[2]!;
       assert.match(ended.text, /revert back to how the device was configured/);
       assert.ok(ended.actions.includes('What Happens Now'));
+      // The next steps (issue 8 item 4): collect the package of this tenant device, and the session report.
+      assert.ok(ended.actions.includes('Collect Investigation Package'), ended.actions.join(', '));
+      assert.ok(ended.actions.includes('Write Session Report'), ended.actions.join(', '));
       w.tracker.dispose();
     } finally {
       await admin('/__admin/reset');
     }
   });
 
-  it('a request nothing reports says what to check, and the turn-on command refuses outside a device row', async function () {
+  it('a request nothing reports says what to check, and the turn-on command without a device row asks for one (cancelled: nothing)', async function () {
     this.timeout(30_000);
     const memento = new MemoryMemento();
     const w = window(memento);
@@ -199,8 +203,16 @@ describe('session lifecycle (integration)', () => {
     assert.deepStrictEqual(w.notifier.announced.map((a) => a.stage), ['notActivated']);
     assert.match(w.notifier.announced[0]!.text, /has not been seen active/);
     w.tracker.dispose();
-    await activateExtension();
-    assert.strictEqual(await vscode.commands.executeCommand(CommandIds.deviceTurnOnTroubleshooting), undefined);
+    const lifecycle = (await activateExtension()).sessionLifecycle;
+    const realUi = lifecycle.turnOnUi;
+    const picks: number[] = [];
+    lifecycle.turnOnUi = { ...realUi, pickDevice: async (machines) => (picks.push(machines.length), undefined) };
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand(CommandIds.deviceTurnOnTroubleshooting), undefined);
+      assert.strictEqual(picks.length, 1, 'asked for a device');
+    } finally {
+      lifecycle.turnOnUi = realUi;
+    }
   });
 
   it('Turn On Troubleshooting Mode… on two selected devices: confirms with prerequisites, opens both portal pages, records them requested', async function () {

@@ -62,14 +62,48 @@ function columnsFor(t: ReportTableData): Column[] {
   return cols;
 }
 
+/** The theme's colours for a chart, read now (VS Code changes the variables when the theme changes). */
+function chartColours() {
+  return {
+    bar: css('--vscode-charts-blue', '#3794ff'),
+    text: css('--vscode-foreground', '#ccc'),
+    muted: css('--vscode-descriptionForeground', '#999'),
+    grid: css('--vscode-editorGroup-border', '#444'),
+  };
+}
+
+/** Repaints the charts in the current theme's colours (a canvas does not follow CSS variables by itself). */
+function recolourCharts(): void {
+  const c = chartColours();
+  for (const chart of charts) {
+    const o = chart.options as { scales: { x: { title: { color: string }; ticks: { color: string }; grid: { color: string } }; y: { ticks: { color: string } } } };
+    o.scales.x.title.color = c.muted;
+    o.scales.x.ticks.color = c.text;
+    o.scales.x.grid.color = c.grid;
+    o.scales.y.ticks.color = c.text;
+    for (const d of chart.data.datasets) (d as { backgroundColor: string }).backgroundColor = c.bar;
+    chart.update();
+  }
+}
+
+// VS Code sets the theme's variables on <html style> and its kind as a class on <body>.
+let themeTimer: ReturnType<typeof setTimeout> | undefined;
+const themeObserver = new MutationObserver(() => {
+  if (themeTimer) clearTimeout(themeTimer);
+  themeTimer = setTimeout(recolourCharts, 50);
+});
+themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
 function drawChart(canvas: HTMLCanvasElement, t: ReportTableData): Chart {
   const top = [...t.rows].sort((a, b) => b.totalMs - a.totalMs).slice(0, 10);
   const label = (r: ReportRow) => shortLabel([...r.parents, r.key].filter(Boolean).join(' › '));
+  const c = chartColours();
   return new ChartClass!(canvas, {
     type: 'bar',
     data: {
       labels: top.map(label),
-      datasets: [{ label: l10n.t('Scan time (ms)'), data: top.map((r) => Number(r.totalMs.toFixed(4))), backgroundColor: css('--vscode-charts-blue', '#3794ff'), borderWidth: 0 }],
+      datasets: [{ label: l10n.t('Scan time (ms)'), data: top.map((r) => Number(r.totalMs.toFixed(4))), backgroundColor: c.bar, borderWidth: 0 }],
     },
     options: {
       indexAxis: 'y',
@@ -77,18 +111,20 @@ function drawChart(canvas: HTMLCanvasElement, t: ReportTableData): Chart {
       maintainAspectRatio: false,
       responsive: true,
       scales: {
-        x: { title: { display: true, text: l10n.t('ms'), color: css('--vscode-descriptionForeground', '#999') }, ticks: { color: css('--vscode-foreground', '#ccc') }, grid: { color: css('--vscode-editorGroup-border', '#444') } },
-        y: { ticks: { color: css('--vscode-foreground', '#ccc') }, grid: { display: false } },
+        x: { title: { display: true, text: l10n.t('ms'), color: c.muted }, ticks: { color: c.text }, grid: { color: c.grid } },
+        y: { ticks: { color: c.text }, grid: { display: false } },
       },
       plugins: { tooltip: { callbacks: { label: (ctx) => ms(Number(ctx.parsed.x)) } } },
     },
   });
 }
 
-function renderTable(section: HTMLElement, t: ReportTableData): void {
+function renderTable(section: HTMLElement, t: ReportTableData, headingId: string): void {
   const cols = columnsFor(t);
   const table = document.createElement('table');
   table.dataset.table = t.id;
+  // Named by its heading, so a screen reader announces "Top files, table".
+  table.setAttribute('aria-labelledby', headingId);
   const head = table.createTHead().insertRow();
   const body = table.createTBody();
   let sort: { col: number; dir: 1 | -1 } = { col: cols.findIndex((c) => c.total), dir: -1 };
@@ -124,19 +160,34 @@ function renderTable(section: HTMLElement, t: ReportTableData): void {
         resultCells.set(key, [...(resultCells.get(key) ?? []), result]);
       }
     }
-    head.querySelectorAll('th').forEach((th, i) => th.setAttribute('aria-sort', i === sort.col ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'));
+    head.querySelectorAll('th').forEach((th, i) => {
+      if (i < cols.length) th.setAttribute('aria-sort', i === sort.col ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none');
+    });
   };
   cols.forEach((c, i) => {
     const th = document.createElement('th');
-    th.textContent = c.label;
-    th.title = l10n.t('Sort by {0}', c.label);
-    th.addEventListener('click', () => {
+    th.scope = 'col';
+    // A button in the header cell (the sortable-table pattern): Tab reaches it, Enter or Space sorts, and the cell's
+    // aria-sort says the order.
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sort';
+    button.textContent = c.label;
+    button.title = l10n.t('Sort by {0}', c.label);
+    button.addEventListener('click', () => {
       sort = sort.col === i ? { col: i, dir: sort.dir === 1 ? -1 : 1 } : { col: i, dir: c.numeric ? -1 : 1 };
       fill();
     });
+    th.appendChild(button);
     head.appendChild(th);
   });
-  head.appendChild(document.createElement('th'));
+  const actions = document.createElement('th');
+  actions.scope = 'col';
+  const actionsLabel = document.createElement('span');
+  actionsLabel.className = 'visually-hidden';
+  actionsLabel.textContent = l10n.t('Actions');
+  actions.appendChild(actionsLabel);
+  head.appendChild(actions);
   fill();
   section.appendChild(table);
 }
@@ -172,7 +223,9 @@ function render(msg: Extract<ReportHostMessage, { type: 'report' }>): void {
     section.className = 'table';
     section.id = `table-${t.id}`;
     const h2 = document.createElement('h2');
+    h2.id = `heading-${t.id}`;
     h2.textContent = t.title;
+    section.setAttribute('aria-labelledby', h2.id);
     const chartBox = document.createElement('div');
     chartBox.className = 'chart';
     const canvas = document.createElement('canvas');
@@ -182,7 +235,7 @@ function render(msg: Extract<ReportHostMessage, { type: 'report' }>): void {
     section.append(h2, chartBox);
     app.appendChild(section);
     charts.push(drawChart(canvas, t));
-    renderTable(section, t);
+    renderTable(section, t, h2.id);
   }
   vscode.postMessage({ type: 'rendered', charts: charts.length, tables: msg.tables.length });
 }

@@ -2,30 +2,12 @@
  * Messages between the performance report panel (src/device/performance.ts) and its webview (main.ts). The tables
  * are the pure model's (src/defender/performance.ts reportTables); the webview sorts them and draws the charts.
  */
-export interface ReportExclusionTarget {
-  readonly list: 'paths' | 'extensions' | 'processes';
-  readonly value: string;
-}
+import type { ExclusionTarget, ReportTable, TableRow } from '../../defender/performance';
 
-export interface ReportRow {
-  readonly parents: readonly string[];
-  readonly key: string;
-  readonly count?: number;
-  readonly totalMs: number;
-  readonly averageMs?: number;
-  readonly maxMs?: number;
-  readonly detail?: string;
-  readonly exclusion?: ReportExclusionTarget;
-}
-
-export interface ReportTableData {
-  readonly id: string;
-  readonly title: string;
-  readonly parentColumns: readonly string[];
-  readonly keyColumn: string;
-  readonly rows: readonly ReportRow[];
-  readonly scanTable: boolean;
-}
+// The pure model's types, not copies: a type-only import adds nothing to the webview bundle.
+export type ReportExclusionTarget = ExclusionTarget;
+export type ReportRow = TableRow;
+export type ReportTableData = ReportTable;
 
 export interface ReportInfo {
   readonly device: string;
@@ -67,9 +49,15 @@ section.table h2 { font-size: 1.1em; margin: 8px 0; }
 .chart { position: relative; height: 220px; max-width: 900px; }
 table { border-collapse: collapse; width: 100%; margin-top: 8px; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
 th, td { text-align: left; padding: 2px 8px; border-bottom: 1px solid var(--vscode-editorGroup-border, transparent); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 520px; }
-th { cursor: pointer; user-select: none; font-family: var(--vscode-font-family); font-weight: 600; }
-th[aria-sort="ascending"]::after { content: ' ▲'; }
-th[aria-sort="descending"]::after { content: ' ▼'; }
+th { user-select: none; font-family: var(--vscode-font-family); font-weight: 600; }
+th button.sort { display: block; width: 100%; color: inherit; background: none; border: none; border-radius: 0; padding: 0; font: inherit; font-weight: 600; cursor: pointer; text-align: left; }
+th button.sort:hover { background: none; text-decoration: underline; }
+th button.sort:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
+th[aria-sort="ascending"] button.sort::after { content: ' ▲'; }
+th[aria-sort="descending"] button.sort::after { content: ' ▼'; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+td button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
+tr:focus-within td { background: var(--vscode-list-hoverBackground); }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr:hover td { background: var(--vscode-list-hoverBackground); }
 td .result { margin-left: 6px; color: var(--vscode-descriptionForeground); }

@@ -35,6 +35,12 @@ export interface StandinState {
   troubleshooting?: { startTime: string; endTime: string } | null;
   /** Set-MpPreference has -DisableTamperProtection on this device (it is in neither reference interface). */
   moduleHasDisableTamperProtection?: boolean;
+  /**
+   * Tamper protection keeps blocking during an active troubleshooting session until it is turned off (the docs' steps:
+   * "first turn off tamper protection"); only turning it off gets through. Default false: a session lets every change
+   * through. The sample device (scripts/lib/sample.mjs) sets it, so its playbooks can show a silent block.
+   */
+  tamperBlocksDuringTroubleshooting?: boolean;
   /** Pins the device's clock (ISO); default: the real clock. */
   now?: string;
   oldPlatform?: boolean;
@@ -131,7 +137,8 @@ export function requirePwsh(): string {
   const cacheRoot = process.env.DEFENDER_TS_CACHE
     ? path.resolve(process.env.DEFENDER_TS_CACHE)
     : path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'defender-troubleshooting-dev');
-  candidates.push(path.join(cacheRoot, 'pwsh-7.6.9', 'pwsh'));
+  // setup.mjs's folder (ReadyToRun-compiled), then the IL-only folder earlier versions of it installed.
+  candidates.push(path.join(cacheRoot, 'pwsh-7.6.9-r2r', 'pwsh'), path.join(cacheRoot, 'pwsh-7.6.9', 'pwsh'));
   for (const c of candidates) {
     try {
       fs.accessSync(c, fs.constants.X_OK);

@@ -4,6 +4,9 @@ import { DefenderApiError } from '../../../src/api/errors';
 import { RestClient } from '../../../src/api/http';
 import {
   checkRuleInput,
+  CONFIRM_QUERY_LINES,
+  confirmationDetail,
+  createdRuleMessage,
   createdRuleText,
   DetectionRuleError,
   detectionRuleBody,
@@ -54,6 +57,36 @@ describe('detection rule body (unit)', () => {
     assert.equal(isGlobalGraph('https://graph.microsoft.us'), false);
     assert.equal(isGlobalGraph('https://dod-graph.microsoft.us'), false);
     assert.equal(createdRuleText({ id: '1001', displayName: 'X', schedule: { frequency: 'PT3H' } }), 'Custom detection rule "X" created (id 1001); it runs every 3 hours.');
+    assert.equal(createdRuleText({ id: 7, schedule: { period: '24H' } }), 'Custom detection rule "The rule" created (id 7); it runs every 24 hours.');
+  });
+
+  it('says where the rule is in the portal (Hunting › Custom detection rules, from the docs)', () => {
+    const text = createdRuleMessage({ id: '1001', displayName: 'X', schedule: { frequency: 'PT1H' } });
+    assert.match(text, /^Custom detection rule "X" created \(id 1001\); it runs every hour\. /);
+    assert.match(text, /listed under Hunting › Custom detection rules; select its name there/);
+  });
+
+  it('confirms with every chosen value and the query, in a bounded number of lines', () => {
+    const body = detectionRuleBody({ ...input, frequency: 'PT3H', severity: 'high' });
+    const detail = confirmationDetail('http://127.0.0.1:9/', body).split('\n');
+    assert.equal(detail[0], 'POST http://127.0.0.1:9/v1.0/security/rules/detectionRules');
+    assert.ok(detail.includes('displayName: Devices in troubleshooting mode'));
+    assert.ok(detail.includes('schedule.frequency: PT3H'));
+    assert.ok(detail.some((l) => /severity high, category DefenseEvasion, impacted asset deviceId/.test(l)), detail.join('\n'));
+    // The seed's 7-line query is shown whole, line by line, with nothing cut.
+    assert.deepEqual(detail.slice(detail.indexOf('queryCondition.queryText:') + 1), TROUBLESHOOTING_NOW_QUERY.split('\n'));
+
+    // A long query: at most CONFIRM_QUERY_LINES of it, then how many lines are left out.
+    const long = `${TROUBLESHOOTING_NOW_QUERY}\n${Array.from({ length: 40 }, (_, i) => `| extend x${i} = ${i}`).join('\n')}`;
+    const longDetail = confirmationDetail('https://graph.microsoft.com', detectionRuleBody({ ...input, queryText: long })).split('\n');
+    const q = longDetail.slice(longDetail.indexOf('queryCondition.queryText:') + 1);
+    assert.equal(q.length, CONFIRM_QUERY_LINES + 1);
+    assert.equal(q.at(-1), '… 35 more lines of the query (the whole request body is in the log)');
+    assert.ok(longDetail.length <= 20, `${longDetail.length} lines`);
+    // One very long line is bounded by characters too.
+    const wide = confirmationDetail('https://graph.microsoft.com', detectionRuleBody({ ...input, queryText: `${TROUBLESHOOTING_NOW_QUERY}\n| where x == "${'a'.repeat(5000)}"` }));
+    assert.ok(wide.length < 2000, String(wide.length));
+    assert.match(wide, /… 1 more line of the query/);
   });
 });
 

@@ -73,6 +73,18 @@ describe('fleet grouping (unit)', () => {
     assert.equal(tenantMachineId(pilot[0]!.id), hex(1));
   });
 
+  it('trims tags, drops blank ones and counts a repeated tag once', () => {
+    const tagRows = groupDevices([m(1, { machineTags: [' vip '] }), m(2, { machineTags: [' '] }), m(3, { machineTags: ['pilot', 'pilot', ''] }), m(4, { machineTags: null })], 'tag');
+    assert.deepEqual(
+      tagRows.map((g) => [g.key, g.machines.map((x) => x.id)]),
+      [
+        ['pilot', [hex(3)]],
+        ['vip', [hex(1)]],
+        ['(no tags)', [hex(2), hex(4)]],
+      ],
+    );
+  });
+
   it('groups by troubleshooting state through the lookup, in lifecycle order', () => {
     const model = new FleetTreeModel();
     model.add([m(1), m(2), m(3), m(4)]);
@@ -125,6 +137,29 @@ describe('fleet grouping (unit)', () => {
     assert.deepEqual(labels(model.rows(opts)), ['Windows10 (1 device)']);
     model.add([m(2, { osPlatform: 'Windows10' }), m(3)]);
     assert.deepEqual(labels(model.rows(opts)), ['Windows10 (2 devices)', 'Windows11 (1 device)']);
+  });
+
+  it('groups only the new page after each page, and regroups a device that a later page moved', () => {
+    const model = new FleetTreeModel();
+    let asked = 0;
+    const counting: DeviceTroubleshootingLookup = { forDevice: (id) => (asked++, id === hex(2) ? { stage: 'active', label: 'active' } : undefined), onDidChange: () => ({ dispose() {} }) };
+    const opts = { groupBy: 'troubleshootingState' as const, troubleshooting: counting, deviceRow: row, parentId: 'p' };
+    model.add([m(1), m(2), m(3)]);
+    model.rows(opts);
+    assert.equal(asked, 3);
+    model.add([m(4), m(5)]);
+    const after = model.rows(opts);
+    assert.equal(asked, 5, 'the second page alone is grouped, not all five devices again');
+    assert.equal(after.reduce((n, g) => n + Number(/^(\d+)/.exec(g.description ?? '')![1]), 0), 5);
+    // Nothing new: no grouping at all.
+    model.rows(opts);
+    assert.equal(asked, 5);
+
+    // A later page with a newer copy of device 1 in another device group: it moves, counts stay right.
+    const byGroup = { groupBy: 'deviceGroup' as const, deviceRow: row, parentId: 'p' };
+    assert.deepEqual(labels(model.rows(byGroup)), ['Workstations (5 devices)']);
+    model.add([m(1, { rbacGroupName: 'Servers' }), m(6)]);
+    assert.deepEqual(labels(model.rows(byGroup)), ['Servers (1 device)', 'Workstations (5 devices)']);
   });
 
   it('shows troubleshooting stage, tags and time left on the device row', () => {

@@ -1,7 +1,9 @@
 # Get-/Set-/Add-/Remove-MpPreference (defender.md §3.2, §11). PowerShell has already bound and converted the
 # parameters against the real interface (generated Defender module); this is what the device then does:
 #  - tamper protection on and no active troubleshooting session: a write to a tamper-protected setting "succeeds"
-#    silently, changes nothing and logs 5013 with the event data field 'Value';
+#    silently, changes nothing and logs 5013 with the event data field 'Value'; with state.tamperBlocksDuringTroubleshooting
+#    the same happens during a session too, except turning tamper protection off (-DisableTamperProtection), which the
+#    docs' troubleshooting-mode steps do first ("To disable RTP for this scenario, first turn off tamper protection");
 #  - otherwise the change sticks and a real change logs 5007 with 'Old Value' / 'New Value'
 #    (`HKLM\...\DisableRealtimeMonitoring = 0x1`; a new exclusion is `...\Exclusions\Paths\C:\temp = 0x0` with an
 #    empty Old Value); turning RTP off/on also logs 5001/5000;
@@ -102,7 +104,8 @@ function Write-DtmPreference {
   $s = Get-DtmState
   Assert-DtmDefenderAvailable $s
   Assert-DtmElevated $s
-  $blocked = $s['tamperProtected'] -and -not (Test-DtmTroubleshootingActive $s)
+  $inSession = Test-DtmTroubleshootingActive $s
+  $blocked = $s['tamperProtected'] -and (-not $inSession -or [bool]$s['tamperBlocksDuringTroubleshooting'])
   $prefs = $s['preferences']
   $defaults = (Read-DtmJson $script:DefaultStateFile)['preferences']
   $values = [ordered]@{}
@@ -152,7 +155,7 @@ function Write-DtmPreference {
     if ($script:PairSettings.Contains($name) -or $script:PairSettings.Values -contains $name) { continue }
     $value = $values[$name]
     $key = Get-DtmRegistryValueName $name
-    $protected = $blocked -and $script:TamperProtectedSettings.Contains($name)
+    $protected = $blocked -and $script:TamperProtectedSettings.Contains($name) -and -not ($inSession -and $name -eq 'DisableTamperProtection')
     if ($script:ListSettings -contains $name) {
       $cur = @($prefs[$name] | Where-Object { $null -ne $_ })
       $given = @($value | Where-Object { $null -ne $_ })

@@ -1,0 +1,90 @@
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import { CommandIds, NS } from '../../src/constants';
+import { SAMPLE_LABEL } from '../../src/core/sample';
+import { activateExtension, stubber, waitFor } from './helpers';
+
+/**
+ * Issue #11 item 1: "Signing in to a real tenant, or a setting, leaves the sample." The test profile's endpoints are
+ * the emulator on 127.0.0.1 and This device is the stand-in, as in `npm run dev`; turning `sample.enabled` on makes
+ * it the sample tenant. Leaving (from the status bar's command, or by signing in) must take the labels off the views,
+ * hide the status-bar item and remove the settings that pointed at this machine. The profile's settings are put back
+ * afterwards for the other suites.
+ */
+describe('leaving the sample tenant (integration)', () => {
+  const { stub, restoreAll } = stubber();
+  const keys = ['sample.enabled', 'mde.endpoint', 'graph.endpoint', 'powershell.path'] as const;
+  let saved: Map<string, unknown>;
+
+  const cfg = () => vscode.workspace.getConfiguration(NS);
+  const globalValue = (key: string) => cfg().inspect(key)?.globalValue;
+
+  beforeEach(async () => {
+    saved = new Map(keys.map((k) => [k, globalValue(k)]));
+    assert.match(String(saved.get('mde.endpoint')), /^http:\/\/127\.0\.0\.1:/, 'the profile points the MDE endpoint at the emulator');
+    assert.match(String(saved.get('graph.endpoint')), /^http:\/\/127\.0\.0\.1:/, 'the profile points the Graph endpoint at the emulator');
+  });
+
+  afterEach(async () => {
+    restoreAll();
+    for (const k of keys) {
+      if (globalValue(k) !== saved.get(k)) await cfg().update(k, saved.get(k), vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  async function enterSample() {
+    const api = await activateExtension();
+    await cfg().update('sample.enabled', true, vscode.ConfigurationTarget.Global);
+    await waitFor(() => api.sample.active, 'the sample tenant to be in use');
+    assert.strictEqual(api.devices.treeView.description, SAMPLE_LABEL);
+    assert.strictEqual(api.sessions.treeView.description, SAMPLE_LABEL);
+    return api;
+  }
+
+  async function expectLeft(api: Awaited<ReturnType<typeof enterSample>>) {
+    await waitFor(() => !api.sample.active, 'the sample tenant to be left');
+    assert.strictEqual(api.devices.treeView.description, undefined, 'no sample label on Devices');
+    assert.strictEqual(api.sessions.treeView.description, undefined, 'no sample label on Sessions');
+    assert.strictEqual(globalValue('sample.enabled'), undefined);
+    assert.strictEqual(globalValue('mde.endpoint'), undefined, 'the emulator endpoint is removed: the real service next');
+    assert.strictEqual(globalValue('graph.endpoint'), undefined);
+    assert.strictEqual(globalValue('powershell.path'), undefined, 'the PowerShell stand-in is removed');
+  }
+
+  it('"Leave Sample" (the status-bar item\'s command) asks, then removes the labels and the sample\'s settings', async () => {
+    const api = await enterSample();
+    const asked: string[] = [];
+    let answer: string | undefined = 'Cancel';
+    stub(vscode.window, 'showInformationMessage', (async (message: string, ...rest: unknown[]) => {
+      asked.push(message);
+      const buttons = rest.filter((r): r is string => typeof r === 'string');
+      return buttons.includes(answer ?? '') ? answer : undefined;
+    }) as never);
+    await vscode.commands.executeCommand(CommandIds.sampleLeave);
+    assert.match(asked[0] ?? '', /Leave the sample tenant\?/);
+    assert.strictEqual(api.sample.active, true, 'cancelling keeps the sample');
+    answer = 'Leave Sample';
+    await vscode.commands.executeCommand(CommandIds.sampleLeave);
+    await expectLeft(api);
+  });
+
+  it('signing in to a real tenant leaves the sample first', async () => {
+    const api = await enterSample();
+    const asked: string[] = [];
+    stub(vscode.window, 'showInformationMessage', (async (message: string) => {
+      asked.push(message);
+      return 'Leave Sample and Sign In';
+    }) as never);
+    const signIns: unknown[] = [];
+    stub(vscode.authentication, 'getSession', (async (_provider: string, _scopes: readonly string[], options?: vscode.AuthenticationGetSessionOptions) => {
+      if (options?.silent) return undefined;
+      // The real sign-in happens after the sample's settings are gone: it goes to the configured (real) service.
+      signIns.push({ sampleEnabled: globalValue('sample.enabled'), mde: globalValue('mde.endpoint') });
+      return { id: 's', accessToken: 'real-tenant-token', account: { id: 'a', label: 'admin@contoso.example' }, scopes: [] };
+    }) as unknown as typeof vscode.authentication.getSession);
+    await vscode.commands.executeCommand(CommandIds.signIn);
+    assert.match(asked[0] ?? '', /Signing in to your tenant leaves the sample/);
+    assert.deepStrictEqual(signIns, [{ sampleEnabled: undefined, mde: undefined }]);
+    await expectLeft(api);
+  });
+});
