@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { openWorkbench, resultsDir, type Page, type Workbench } from './harness';
-import { activeSession, freshState, writeState } from '../doubles/powershell/standinState';
+import { activeSession, freshState, writeState, type StandinState } from '../doubles/powershell/standinState';
 import type { PictureName } from './readmePictures';
 
 
@@ -30,8 +30,9 @@ function userSettingsFile(wb: Workbench): string {
 }
 
 async function quiet(page: Page): Promise<void> {
-  // No toast, no open quick input over the picture.
+  // No toast, no open quick input, no hover over the picture.
   await page.keyboard.press('Escape');
+  await page.mouse.move(1100, 16);
   const toasts = page.locator('.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close');
   for (let i = 0; i < 5 && (await toasts.count()) > 0; i++) await toasts.first().click().catch(() => undefined);
 }
@@ -53,7 +54,16 @@ describe('README screenshots (e2e, sample tenant)', () => {
     const settingsBefore = fs.readFileSync(settingsFile, 'utf8');
     const globalStorage = path.join(wb.server.dirs.userData, 'User', 'globalStorage', 'defender-tools.defender-troubleshooting');
     // SAMPLE-WIN11 as `npm run dev` plays it (scripts/lib/sample.mjs), with tamper protection off so a change applies.
-    writeState(wb.standinState, freshState({ computerName: 'SAMPLE-WIN11', elevated: true, tamperProtected: false, troubleshooting: activeSession(new Date(), 35) }));
+    // A few of the session's Defender events as the device would log them (the playbook adds its own 5007).
+    const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+    const key = 'HKLM\\SOFTWARE\\Microsoft\\Windows Defender';
+    const events: NonNullable<StandinState['events']> = [
+      { Id: 5013, TimeCreated: ago(31), RecordId: 101, Message: 'Tamper protection blocked a change to Microsoft Defender Antivirus.', Data: { Value: `${key}\\Real-Time Protection\\DisableRealtimeMonitoring = (Current)` } },
+      { Id: 5007, TimeCreated: ago(22), RecordId: 102, Message: 'Microsoft Defender Antivirus Configuration has changed.', Data: { 'Old Value': '', 'New Value': `${key}\\Exclusions\\Paths\\C:\\Data\\Sales = 0x0` } },
+      { Id: 5007, TimeCreated: ago(18), RecordId: 103, Message: 'Microsoft Defender Antivirus Configuration has changed.', Data: { 'Old Value': `${key}\\MpEngine\\MpEnablePus = 0x1`, 'New Value': `${key}\\MpEngine\\MpEnablePus = 0x0` } },
+      { Id: 1116, TimeCreated: ago(12), RecordId: 104, Message: 'Microsoft Defender Antivirus has detected malware or other potentially unwanted software.', Data: { 'Threat Name': 'PUA:Win32/Presenoker', Path: 'file:_C:\\Users\\alex\\Downloads\\setup.exe' } },
+    ];
+    writeState(wb.standinState, freshState({ computerName: 'SAMPLE-WIN11', elevated: true, tamperProtected: false, troubleshooting: activeSession(new Date(), 35), events }));
     // Portal pages the extension may open go to a new tab: close them.
     page.context().on('page', (p) => void p.close().catch(() => undefined));
     // Each picture is a step; a failed step is recorded and the next one still runs, so one run shows every problem.
@@ -112,7 +122,10 @@ describe('README screenshots (e2e, sample tenant)', () => {
       // 2. Tenant devices grouped by troubleshooting state (collapse This device to make room, open a group).
       await step('tenant-devices', async () => {
         if ((await device.getAttribute('aria-expanded')) === 'true') await device.click();
-        const group = page.getByRole('treeitem', { name: /Active|Ending soon|Requested|In troubleshooting mode/i }).first();
+        // The troubleshooting query has run once the Sessions view lists the tenant's sessions; then the groups have them.
+        await page.getByRole('treeitem', { name: /^ws-fin-01\.contoso\.local, / }).first().waitFor({ timeout: 120_000 }).catch(() => undefined);
+        const inMode = page.getByRole('treeitem', { name: /^(In troubleshooting mode|Ending soon)\b/ }).first();
+        const group = (await inMode.waitFor({ timeout: 60_000 }).then(() => true, () => false)) ? inMode : page.getByRole('treeitem', { name: /troubleshooting mode/ }).first();
         await group.waitFor({ timeout: 90_000 });
         if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click();
         await page.getByRole('treeitem', { name: /\.contoso\.local/ }).first().waitFor({ timeout: 60_000 });
@@ -140,17 +153,22 @@ describe('README screenshots (e2e, sample tenant)', () => {
         await quiet(page);
       });
 
+      // The editor's pictures without the side bar: the grids and reports get the window's width.
+      await wb.runCommand('View: Toggle Primary Side Bar Visibility').catch(() => undefined);
+
       // 4. The snapshot before the change against one taken now, in the diff editor.
       await step('snapshot-diff', async () => {
         await wb.runCommand('Defender: Take Defender Settings Snapshot');
         await page.locator('.notification-toast', { hasText: /[Ss]napshot/ }).first().waitFor({ timeout: 180_000 }).catch(() => undefined);
         await quiet(page);
         await wb.runCommand('Defender: Compare Defender Settings Snapshots');
-        const picks = page.locator('.quick-input-widget .monaco-list-row input[type="checkbox"], .quick-input-widget .monaco-list-row .quick-input-list-checkbox');
+        // A multi-select quick pick: a click on a row ticks it.
+        const picks = page.locator('.quick-input-widget .monaco-list-row', { hasText: /SAMPLE-WIN11/ });
         await picks.nth(1).waitFor({ timeout: 120_000 });
         await picks.nth(0).click();
         await picks.nth(1).click();
-        await page.locator('.quick-input-widget .quick-input-action .monaco-button, .quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
+        await page.locator('.quick-input-widget', { hasText: /2 Selected/ }).waitFor({ timeout: 10_000 });
+        await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
         await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 60_000 });
         await page.locator('.monaco-diff-editor .line-delete, .monaco-diff-editor .char-delete, .monaco-diff-editor .line-insert').first().waitFor({ timeout: 30_000 });
         await page.waitForTimeout(1500);
@@ -208,6 +226,13 @@ describe('README screenshots (e2e, sample tenant)', () => {
         await wb.runCommand('Defender: Write Session Report');
         await page.locator('.tab', { hasText: /Preview session-report-/ }).first().waitFor({ timeout: 300_000 });
         await page.waitForTimeout(3000);
+        // Past the title and the prerequisites, to the commands and their verified results.
+        const box = await editor.boundingBox();
+        if (box) {
+          await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+          await page.mouse.wheel(0, 380);
+          await page.waitForTimeout(1000);
+        }
         await quiet(page);
         await save('session-report', editor);
       });
