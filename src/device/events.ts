@@ -152,7 +152,7 @@ export async function pickRange(sessionStart: Date | undefined, sessionEnd: Date
   for (const [text, hours] of [['Last hour', 1], ['Last 4 hours', 4], ['Last 24 hours', 24], ['Last 7 days', 168]] as const) {
     items.push({ label: text, range: { start: new Date(now - hours * 3_600_000), title: vscode.l10n.t('Defender events: {0}', text.toLowerCase()) } });
   }
-  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Defender events: which time range?') });
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Defender events: which time range?'), ignoreFocusOut: true });
   return pick?.range;
 }
 

@@ -94,7 +94,7 @@ export function createPerformanceAnalyzer(deps: PerformanceDeps): PerformanceAna
     if (args.seconds !== undefined) return args.seconds;
     const pick = await vscode.window.showQuickPick(
       DURATIONS.map((s) => ({ label: s < 60 ? vscode.l10n.t('{0} seconds', s) : vscode.l10n.t('{0} minute{1}', s / 60, s === 60 ? '' : 's'), seconds: s, description: s === 60 ? vscode.l10n.t('reproduce the slow scenario meanwhile') : undefined })),
-      { title: vscode.l10n.t('Record Defender performance: how long?'), placeHolder: vscode.l10n.t('Reproduce the slow scenario while the recording runs') },
+      { title: vscode.l10n.t('Record Defender performance: how long?'), ignoreFocusOut: true, placeHolder: vscode.l10n.t('Reproduce the slow scenario while the recording runs') },
     );
     if (!pick) throw new UserCancelledError();
     return pick.seconds;

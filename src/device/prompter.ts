@@ -78,7 +78,7 @@ export class VsCodePrompter implements Prompter {
       return undefined;
     }
     const items = [...snapshots].reverse().map((s) => ({ label: s.takenAt.toLocaleString(), description: s.device, ref: s }));
-    const picks = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Pick two snapshots to compare'), canPickMany: true });
+    const picks = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Pick two snapshots to compare'), canPickMany: true, ignoreFocusOut: true });
     if (!picks || picks.length !== 2) return undefined;
     const [a, b] = picks.map((p) => p.ref).sort((x, y) => x.takenAt.getTime() - y.takenAt.getTime());
     return [a!, b!];

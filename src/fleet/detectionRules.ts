@@ -64,7 +64,9 @@ export function registerDetectionRules(context: vscode.ExtensionContext, deps: D
         title: vscode.l10n.t('Create detection rule (1/3): name'),
         prompt: vscode.l10n.t('The rule\'s name; alerts it raises carry it as their title.'),
         value: defaults.name ?? '',
-        validateInput: (v) => (v.trim() ? undefined : 'A name is required.'),
+        // A multi-step flow (often started from the walkthrough, which takes focus back): keep it open on focus loss.
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A name is required.')),
       }));
     if (!name) throw new UserCancelledError();
     const frequency =
@@ -72,7 +74,7 @@ export function registerDetectionRules(context: vscode.ExtensionContext, deps: D
       (
         await vscode.window.showQuickPick(
           RULE_FREQUENCIES.map((f) => ({ label: f.label, description: vscode.l10n.t('schedule.frequency {0}', f.frequency), frequency: f.frequency })),
-          { title: vscode.l10n.t('Create detection rule (2/3): how often it runs') },
+          { title: vscode.l10n.t('Create detection rule (2/3): how often it runs'), ignoreFocusOut: true },
         )
       )?.frequency;
     if (!frequency) throw new UserCancelledError();
@@ -81,7 +83,7 @@ export function registerDetectionRules(context: vscode.ExtensionContext, deps: D
       ((
         await vscode.window.showQuickPick(
           RULE_SEVERITIES.map((s) => ({ label: s, picked: s === 'medium' })),
-          { title: vscode.l10n.t('Create detection rule (3/3): severity of its alerts') },
+          { title: vscode.l10n.t('Create detection rule (3/3): severity of its alerts'), ignoreFocusOut: true },
         )
       )?.label as RuleSeverity | undefined);
     if (!severity) throw new UserCancelledError();
