@@ -2,6 +2,7 @@
  * The seam between the tenant device list and the troubleshooting-session lifecycle: the device list asks what it
  * knows about a device's troubleshooting mode, and re-renders when that changes. Pure (no vscode import).
  */
+import { l10n } from '../core/l10n';
 
 /** A device's troubleshooting-mode lifecycle stage as the extension tracks it. */
 export type TroubleshootingStage = 'none' | 'requested' | 'active' | 'endingSoon' | 'ended' | 'notActivated';
@@ -28,10 +29,11 @@ export interface DeviceTroubleshootingLookup {
 
 /** Stage names as group titles and filter labels. */
 export const STAGE_LABELS: Readonly<Record<TroubleshootingStage, string>> = {
-  none: 'Not in troubleshooting mode',
-  requested: 'Requested',
-  active: 'In troubleshooting mode',
-  endingSoon: 'Ending soon',
-  ended: 'Ended',
-  notActivated: 'Not activated',
+  // Getters: l10n.t must not run at module load (before activation installs the translator).
+  get none() { return l10n.t('Not in troubleshooting mode'); },
+  get requested() { return l10n.t('Requested'); },
+  get active() { return l10n.t('In troubleshooting mode'); },
+  get endingSoon() { return l10n.t('Ending soon'); },
+  get ended() { return l10n.t('Ended'); },
+  get notActivated() { return l10n.t('Not activated'); },
 };

@@ -149,8 +149,14 @@ export async function pickRange(sessionStart: Date | undefined, sessionEnd: Date
   const now = Date.now();
   const items: (vscode.QuickPickItem & { range: EventRange })[] = [];
   if (sessionStart) items.push({ label: vscode.l10n.t('This troubleshooting session'), description: vscode.l10n.t('since {0}', label(sessionStart)), range: { start: sessionStart, end: sessionEnd, title: vscode.l10n.t('Session events') } });
-  for (const [text, hours] of [['Last hour', 1], ['Last 4 hours', 4], ['Last 24 hours', 24], ['Last 7 days', 168]] as const) {
-    items.push({ label: text, range: { start: new Date(now - hours * 3_600_000), title: vscode.l10n.t('Defender events: {0}', text.toLowerCase()) } });
+  const ranges = [
+    [vscode.l10n.t('Last hour'), 1],
+    [vscode.l10n.t('Last 4 hours'), 4],
+    [vscode.l10n.t('Last 24 hours'), 24],
+    [vscode.l10n.t('Last 7 days'), 168],
+  ] as const;
+  for (const [text, hours] of ranges) {
+    items.push({ label: text, range: { start: new Date(now - hours * 3_600_000), title: vscode.l10n.t('Defender events: {0}', text) } });
   }
   const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Defender events: which time range?'), ignoreFocusOut: true });
   return pick?.range;

@@ -229,7 +229,7 @@ export function registerDeviceFeature(context: vscode.ExtensionContext, deps: De
     }
     if (files.length !== 2) throw new Error('Compare needs exactly two snapshot files.');
     const [a, b] = files as [string, string];
-    await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(a), vscode.Uri.file(b), `Defender settings: ${path.basename(a, '.json')} ↔ ${path.basename(b, '.json')}`);
+    await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(a), vscode.Uri.file(b), vscode.l10n.t('Defender settings: {0} ↔ {1}', path.basename(a, '.json'), path.basename(b, '.json')));
     return [a, b];
   }
 
