@@ -6,7 +6,8 @@ import { isCancellation, UserCancelledError } from '../core/errors';
 import { componentLogger, type ILogger } from '../core/logger';
 import { messageNode, type NodeVM } from '../core/treeModel';
 import { FleetTreeModel, formatCount, GROUP_BY_OPTIONS, parseGroupBy, plural } from '../defender/deviceGrouping';
-import { deviceSearchItem, ODataFilterError, searchDevices, validateODataFilter } from '../defender/deviceSearch';
+import { ODataFilterError, validateODataFilter } from '../defender/deviceSearch';
+import { DEVICE_PICK_LIMIT, pickDeviceId } from '../infra/devicePicker';
 import type { DeviceTroubleshootingLookup } from '../defender/deviceTroubleshooting';
 import { devicePortalUrl, machineNode, tenantGroupNode, tenantMachineId, tenantMessage, TENANT_GROUP_ID } from '../defender/fleet';
 import { loadFleet, progressText, waitText, type FleetLoadResult } from '../defender/fleetLoader';
@@ -320,27 +321,9 @@ export function registerFleet(context: vscode.ExtensionContext, deps: FleetDeps)
       );
       return undefined;
     }
-    const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { machineId: string }>();
-    qp.title = vscode.l10n.t('Search {0}', plural(model.count, 'loaded device'));
-    qp.placeholder = vscode.l10n.t('Name, id, IP, platform, device group, health or tag');
-    qp.matchOnDescription = true;
-    qp.matchOnDetail = true;
-    const update = () => {
-      const { matches, total } = searchDevices(model.machines, qp.value, 200);
-      qp.items = matches.map((x) => ({ ...deviceSearchItem(x.machine), alwaysShow: true }));
-      qp.title = vscode.l10n.t('Search {0}: {1} match{2}{3}', plural(model.count, 'loaded device'), formatCount(total), total === 1 ? '' : 'es', total > 200 ? vscode.l10n.t(', showing 200') : '');
-    };
-    update();
-    const picked = await new Promise<string | undefined>((resolve) => {
-      qp.onDidChangeValue(update);
-      qp.onDidAccept(() => {
-        resolve(qp.selectedItems[0]?.machineId);
-        qp.hide();
-      });
-      qp.onDidHide(() => resolve(undefined));
-      qp.show();
-    });
-    qp.dispose();
+    const picked = await pickDeviceId(model.machines, (total) =>
+      vscode.l10n.t('Search {0}: {1} match{2}{3}', plural(model.count, 'loaded device'), formatCount(total), total === 1 ? '' : 'es', total > DEVICE_PICK_LIMIT ? vscode.l10n.t(', showing 200') : ''),
+    );
     if (!picked) throw new UserCancelledError();
     const m = model.machine(picked);
     if (!m) return undefined;

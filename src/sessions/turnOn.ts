@@ -4,10 +4,10 @@ import { DEFAULT_PORTAL_URL, NS } from '../constants';
 import { UserCancelledError } from '../core/errors';
 import type { ILogger } from '../core/logger';
 import type { NodeVM } from '../core/treeModel';
-import { deviceSearchItem, searchDevices } from '../defender/deviceSearch';
 import { devicePortalUrl, tenantMachineId } from '../defender/fleet';
 import { describePrerequisites, evaluatePrerequisites, factsFromMachine, REMOTE_UNKNOWNS, type PrerequisiteResult } from '../defender/prerequisites';
 import type { SessionRequest } from '../defender/sessions';
+import { pickDeviceId } from '../infra/devicePicker';
 import type { SessionTracker } from './tracker';
 
 /** What the command asks and opens; tests replace it. */
@@ -49,25 +49,7 @@ export async function pickTenantDevice(machines: readonly Machine[]): Promise<No
     void vscode.window.showInformationMessage(vscode.l10n.t('No tenant devices are loaded yet: sign in, then run "Turn On Troubleshooting Mode…" on a device in the Devices view.'));
     return undefined;
   }
-  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { machineId: string }>();
-  qp.title = vscode.l10n.t('Turn on troubleshooting mode: which device?');
-  qp.placeholder = vscode.l10n.t('Name, id, IP, platform, device group, health or tag');
-  qp.matchOnDescription = true;
-  qp.matchOnDetail = true;
-  const update = () => {
-    qp.items = searchDevices(machines, qp.value, 200).matches.map((x) => ({ ...deviceSearchItem(x.machine), alwaysShow: true }));
-  };
-  update();
-  const picked = await new Promise<string | undefined>((resolve) => {
-    qp.onDidChangeValue(update);
-    qp.onDidAccept(() => {
-      resolve(qp.selectedItems[0]?.machineId);
-      qp.hide();
-    });
-    qp.onDidHide(() => resolve(undefined));
-    qp.show();
-  });
-  qp.dispose();
+  const picked = await pickDeviceId(machines, () => vscode.l10n.t('Turn on troubleshooting mode: which device?'));
   const m = picked ? machines.find((x) => x.id === picked) : undefined;
   return m ? { id: `device/tenant/${m.id}`, label: m.computerDnsName || m.id } : undefined;
 }
