@@ -51,6 +51,9 @@ describe('walkthrough on the sample tenant from `npm run dev` (e2e)', function (
 
   /** The step is ticked: VS Code marks it done when one of its completionEvents happened. */
   async function expectDone(id: string, name: string): Promise<void> {
+    // The picture is of what the step opened (a diff, a panel, a preview); the tick is on the walkthrough's tab.
+    await keepScreenshot(page, `walkthrough-${String(++shot).padStart(2, '0')}-${name}`);
+    if (!(await page.locator('.gettingStartedContainer').first().isVisible())) await backToWalkthrough();
     await page.waitForFunction(
       (stepId) => {
         const el = document.querySelector(`.getting-started-step[data-step-id$="#${stepId}"]`);
@@ -59,7 +62,6 @@ describe('walkthrough on the sample tenant from `npm run dev` (e2e)', function (
       id,
       { timeout: 30_000 },
     );
-    await keepScreenshot(page, `walkthrough-${String(++shot).padStart(2, '0')}-${name}`);
   }
 
   /** Back to the walkthrough's editor tab after a step opened something else. */
