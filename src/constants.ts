@@ -116,6 +116,8 @@ export const PanelTypes = {
 export const ContextKeys = {
   signedIn: `${NS}.signedIn`,
   sampleTenant: `${NS}.sampleTenant`,
+  /** A hunting query has returned rows in this window (completes the walkthrough's hunting step, however it ran). */
+  huntingHasResults: `${NS}.huntingHasResults`,
 } as const;
 
 export const OUTPUT_CHANNEL_NAME = 'Defender Troubleshooting';

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { CommandIds } from '../constants';
+import { CommandIds, ContextKeys } from '../constants';
 import { DefenderToolError, UserCancelledError } from '../core/errors';
 import { componentLogger, type ILogger } from '../core/logger';
 import type { AuthService } from '../infra/auth';
 import { registerCommand } from '../infra/commandRunner';
+import { setContext } from '../infra/contexts';
 import type { SessionsView } from '../views/sessionsView';
 import { HuntingCodeLensProvider } from './codeLens';
 import { HuntingDiagnostics } from './diagnostics';
@@ -69,8 +70,11 @@ export function registerHunting(context: vscode.ExtensionContext, deps: HuntingD
     }),
     registerCommand(
       CommandIds.huntingRun,
-      (uri?: vscode.Uri | string, line?: number, options?: { timespan?: string }) =>
-        getEngine().runner.runCommand(uri, typeof line === 'number' ? line : undefined, options),
+      async (uri?: vscode.Uri | string, line?: number, options?: { timespan?: string }) => {
+        const outcome = await getEngine().runner.runCommand(uri, typeof line === 'number' ? line : undefined, options);
+        if (outcome?.status === 'ok') void setContext(ContextKeys.huntingHasResults, true);
+        return outcome;
+      },
       deps.log,
     ),
     registerCommand(CommandIds.huntingShowHistory, (uri?: vscode.Uri | string) => showHistory(() => getEngine().runner, history, uri), deps.log),
