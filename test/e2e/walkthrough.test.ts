@@ -215,11 +215,19 @@ describe('walkthrough on the sample tenant from `npm run dev` (e2e)', function (
     const input = page.locator('.quick-input-widget input');
     // Three input boxes one after the other: answer each once its title shows (Enter again if it came too early).
     const answer = async (title: RegExp, value: string, next: () => Promise<boolean>) => {
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 120_000 });
+      const current = page.locator('.quick-input-widget .quick-input-title', { hasText: title });
+      await current.waitFor({ timeout: 120_000 });
       await input.fill(value);
-      for (let i = 0; i < 5; i++) {
-        await input.press('Enter');
+      await input.press('Enter');
+      // Enter again only while this same box is still open (it came too early), never into what opened next: an
+      // Enter on the confirmation dialog would press its Run button. On a loaded machine the next step can take long.
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline) {
         if (await next()) return;
+        if (await current.isVisible()) {
+          await input.fill(value);
+          await input.press('Enter');
+        }
       }
       throw new Error(`the input box ${title.source} did not take the answer`);
     };
