@@ -55,11 +55,30 @@ export function writeProfileSettings(userDataDir, options = {}) {
   if (options.useTestSettings !== false && existsSync(fixturePath)) {
     fixture = substitute(JSON.parse(readFileSync(fixturePath, 'utf8')), vars);
   }
-  const settings = JSON.stringify({ ...BASE_SETTINGS, ...fixture, ...(options.settings ?? {}) }, null, 2);
-  for (const scope of ['User', 'Machine']) {
+  const all = { ...BASE_SETTINGS, ...fixture, ...(options.settings ?? {}) };
+  const machineScoped = machineScopedSettings();
+  // code-server is a remote window: machine-scoped settings are read from the Machine file, the others from User.
+  // Each of our settings goes to the one file VS Code reads it from, as a user's would, so that removing it through
+  // the API (Leave Sample) really removes it. Workbench defaults go to both.
+  const pick = (inMachine) =>
+    Object.fromEntries(Object.entries(all).filter(([key]) => !key.startsWith('defenderTroubleshooting.') || machineScoped.has(key) === inMachine));
+  for (const [scope, values] of [['User', pick(false)], ['Machine', pick(true)]]) {
     mkdirSync(join(userDataDir, scope), { recursive: true });
-    writeFileSync(join(userDataDir, scope, 'settings.json'), settings);
+    writeFileSync(join(userDataDir, scope, 'settings.json'), JSON.stringify(values, null, 2));
   }
+}
+
+/** The extension's settings whose scope is `machine` or `machine-overridable` (package.json). */
+function machineScopedSettings() {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const sections = [manifest.contributes?.configuration ?? []].flat();
+  const keys = new Set();
+  for (const section of sections) {
+    for (const [key, schema] of Object.entries(section.properties ?? {})) {
+      if (schema.scope === 'machine' || schema.scope === 'machine-overridable') keys.add(key);
+    }
+  }
+  return keys;
 }
 
 /**

@@ -350,9 +350,9 @@ describe('walkthrough on the sample tenant from `npm run dev` (e2e)', function (
     await expectDone('expiry', 'expiry');
   });
 
-  // Open (issue 11 item 1): under `npm run dev` the sample's settings are written to both the User and the Machine
-  // settings of code-server, and after "Leave Sample and Sign In" the status-bar item stayed for 30 s (CI run at
-  // 17:58 UTC 2026-12-02). Leaving is covered in the extension host by test/integration/sampleLeave.test.ts.
+  // Skipped, open (issue 11 item 1): after "Leave Sample and Sign In" the labels and the status-bar item go (the
+  // settings fix in scripts/lib/codeServer.mjs), but the sample's tracked sessions (ws-hr-07.contoso.local, …) stay
+  // in the Sessions view: leaving must also forget the sessions the sample recorded. Run 18:39 UTC 2026-12-02.
   it.skip('signing in to a real tenant leaves the sample: labels, devices and the status-bar item go', async () => {
     await pressStepButton('signIn', 'Sign In to Microsoft');
     await dialog().getByRole('button', { name: 'Leave Sample and Sign In' }).click({ timeout: 30_000 });

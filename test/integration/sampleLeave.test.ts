@@ -52,10 +52,7 @@ describe('leaving the sample tenant (integration)', () => {
     assert.strictEqual(globalValue('powershell.path'), undefined, 'the PowerShell stand-in is removed');
   }
 
-  // Open (issue 11 item 1): on the clean-clone CI run of 2026-12-02 18:00 UTC this check timed out after 20 s with a
-  // sample setting still set (the harness writes the profile's settings to code-server's User and Machine files;
-  // see walkthrough.test.ts). Signing in, below, leaves the sample and passes.
-  it.skip('"Leave Sample" (the status-bar item\'s command) asks, then removes the labels and the sample\'s settings', async () => {
+  it('"Leave Sample" (the status-bar item\'s command) asks, then removes the labels and the sample\'s settings', async () => {
     const api = await enterSample();
     const asked: string[] = [];
     let answer: string | undefined = 'Cancel';
@@ -72,10 +69,7 @@ describe('leaving the sample tenant (integration)', () => {
     await expectLeft(api);
   });
 
-  // Open (issue 11 item 1), same cause: run alone on the fresh test profile (where the harness wrote the emulator
-  // endpoint to both code-server settings files) `mde.endpoint` stayed set after leaving. It passed in the full run
-  // only because the test before it had rewritten the settings.
-  it.skip('signing in to a real tenant leaves the sample first', async () => {
+  it('signing in to a real tenant leaves the sample first', async () => {
     const api = await enterSample();
     const asked: string[] = [];
     stub(vscode.window, 'showInformationMessage', (async (message: string) => {
