@@ -15,6 +15,8 @@ export async function pickDeviceId(machines: readonly Machine[], title: (total: 
   qp.placeholder = vscode.l10n.t('Name, id, IP, platform, device group, health or tag');
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
+  // Opened from the walkthrough or a notification, focus can move on while the user reads: keep the pick open.
+  qp.ignoreFocusOut = true;
   const update = () => {
     const { matches, total } = searchDevices(machines, qp.value, DEVICE_PICK_LIMIT);
     qp.items = matches.map((x) => ({ ...deviceSearchItem(x.machine), alwaysShow: true }));
