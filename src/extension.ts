@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandIds, DEFAULT_PORTAL_URL, DOCS_URL, NS } from './constants';
 import { assessHost } from './core/host';
+import { TenantScopedState } from './core/tenantScope';
 import { AuthService } from './infra/auth';
 import { registerCommand } from './infra/commandRunner';
 import { installL10n } from './infra/l10n';
@@ -41,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const auth = new AuthService(log);
   const sample = new SampleTenant(log, [devices.treeView, sessions.treeView]);
   context.subscriptions.push(log, devices, sessions, auth, sample);
+  // Sessions and hunting's troubleshooting events persist per tenant: the sample's apart from a real tenant's.
+  const tenantState = new TenantScopedState(context.globalState, () => sample.active);
   const timings: Record<string, number> = {};
   const timed = <T>(name: string, register: () => T): T => {
     const t0 = performance.now();
@@ -52,10 +55,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   };
   const device = timed('device', () => registerDeviceFeature(context, { log, devices, sessions }));
   timed('kql', () => registerKqlLanguage(context, { log, auth }));
-  timed('hunting', () => registerHunting(context, { log, auth, sessions }));
+  timed('hunting', () => registerHunting(context, { log, auth, sessions, state: tenantState }));
   // Sessions feed the device list (stage, prerequisites) and look devices up in it: the fleet is set just below.
   const fleetRef: { api?: FleetApi } = {};
-  const sessionLifecycle = timed('sessions', () => registerSessions(context, { log, auth, sessions, devices, device, fleet: () => fleetRef.api }));
+  const sessionLifecycle = timed('sessions', () => registerSessions(context, { log, auth, sessions, devices, device, fleet: () => fleetRef.api, tenant: { state: tenantState, onDidChange: sample.onDidChange } }));
   fleetRef.api = timed('fleet', () =>
     registerFleet(context, { log, auth, devices, troubleshooting: sessionLifecycle.lookup, deviceChildren: sessionLifecycle.deviceChildren }),
   );

@@ -21,6 +21,8 @@ export interface HuntingDeps {
   readonly log: ILogger;
   readonly auth: AuthService;
   readonly sessions?: SessionsView;
+  /** Where the troubleshooting events of hunting runs persist: globalState, kept apart for the sample tenant. */
+  readonly state?: vscode.Memento;
 }
 
 export interface HuntingApi {
@@ -39,7 +41,7 @@ export function registerHunting(context: vscode.ExtensionContext, deps: HuntingD
   const log = componentLogger(deps.log, 'hunting');
   const history = new HistoryStore(context.workspaceState);
   const diagnostics = new HuntingDiagnostics();
-  const sessions = deps.sessions ? new HuntingSessionsSource(context.globalState, deps.sessions, log) : undefined;
+  const sessions = deps.sessions ? new HuntingSessionsSource(deps.state ?? context.globalState, deps.sessions, log) : undefined;
   // The run engine (runner, results panels, grid model) is its own bundle, loaded on first use: activation
   // only registers the code lens, the commands and the panel serializer.
   let engine: HuntingEngine | undefined;

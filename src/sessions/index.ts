@@ -6,6 +6,7 @@ import { RestClient } from '../api/http';
 import type { Machine } from '../api/mde';
 import { CommandIds, NS, SettingIds } from '../constants';
 import { componentLogger, type ILogger } from '../core/logger';
+import type { TenantScopedState } from '../core/tenantScope';
 import type { NodeVM } from '../core/treeModel';
 import type { DeviceTroubleshootingLookup } from '../defender/deviceTroubleshooting';
 import { lifecycleRows } from '../defender/lifecycleNodes';
@@ -31,6 +32,11 @@ export interface SessionsDeps {
   readonly device?: DeviceFeatureApi;
   /** The tenant device list (registerFleet), looked up lazily: it is registered after this feature. */
   readonly fleet?: () => { machine(rowId: string): Machine | undefined; readonly model?: { readonly machines: readonly Machine[] } } | undefined;
+  /**
+   * Where sessions and announcements persist (globalState, the sample tenant's kept apart: src/core/tenantScope.ts),
+   * and when the sample is entered or left: leaving forgets what the sample recorded and the views start over.
+   */
+  readonly tenant?: { readonly state: TenantScopedState; readonly onDidChange: vscode.Event<boolean> };
 }
 
 /** What other features (the device list) and the tests get. */
@@ -92,8 +98,9 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
     return v?.kind === 'ok' ? v.device.computerName : os.hostname();
   };
   const late: { notifier?: SessionNotifier } = {};
+  const state: vscode.Memento = deps.tenant?.state ?? context.globalState;
   const tracker = new SessionTracker({
-    memento: context.globalState,
+    memento: state,
     log,
     run,
     canRun: () => deps.auth.isSignedIn && vscode.workspace.isTrusted,
@@ -103,7 +110,7 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
       await late.notifier?.notify(stage, session);
     },
   });
-  const notifier = new SessionNotifier(context.globalState, log, tracker.clock);
+  const notifier = new SessionNotifier(state, log, tracker.clock);
   late.notifier = notifier;
   const statusBar = new SessionStatusBar(() => tracker.sessions(), hostName, tracker.clock);
 
@@ -177,6 +184,18 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
     },
   };
 
+  // The sample was left (or entered): its sessions, events and announcements are not the tenant's now in use.
+  const switchTenant = async (sampleActive: boolean) => {
+    if (!sampleActive) {
+      const removed = (await deps.tenant?.state.forgetSample()) ?? [];
+      log.info(`left the sample tenant: forgot what it recorded (${removed.length} key(s))`);
+    }
+    await tracker.reset();
+    deps.sessions.eventsChanged();
+    deps.sessions.refresh();
+    statusBar.update();
+  };
+
   context.subscriptions.push(
     tracker,
     statusBar,
@@ -190,6 +209,7 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SettingIds.sessionsEndingSoonMinutes) || e.affectsConfiguration(SettingIds.sessionsPollMinutes)) void tracker.evaluate();
     }),
+    ...(deps.tenant ? [deps.tenant.onDidChange((sampleActive) => void switchTenant(sampleActive))] : []),
     registerCommand(CommandIds.deviceTurnOnTroubleshooting, (clicked?: NodeVM, selected?: NodeVM[]) => turnOnTroubleshooting(turnOnDeps, clicked, selected), deps.log),
   );
   void tracker.evaluate();

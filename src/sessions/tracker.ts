@@ -89,6 +89,9 @@ export class SessionTracker extends Disposable {
   private polling: Promise<PollResult> | undefined;
   private evaluating: Promise<Transition[]> = Promise.resolve([]);
   private localSignature = '';
+  /** Bumped by reset(): a poll or a This-device report from before it must not write into the new scope. */
+  private generation = 0;
+  private resetAt = 0;
   lastQueryAt: Date | undefined;
   lastError: string | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
@@ -221,6 +224,7 @@ export class SessionTracker extends Disposable {
       this.schedulePoll(nextAt);
       return { ran: false, error: 'waiting for the hunting quota', nextAt: new Date(nextAt) };
     }
+    const generation = this.generation;
     const now = this.clock.now();
     const start = queryWindowStart(this.requests(), now);
     const windowMinutes = (now.getTime() - start.getTime()) / 60_000;
@@ -236,7 +240,8 @@ export class SessionTracker extends Disposable {
       }
       const columns = columnsFromSchema(res.schema);
       const events = extractTroubleshootEvents(columns, rowsFromResults(columns, res.results), troubleshootingQuery(windowMinutes)) ?? [];
-      if (events.length) await this.storeEvents(events);
+      // Read for a tenant that was left meanwhile (reset): not written into the new one's store.
+      if (events.length && generation === this.generation) await this.storeEvents(events);
       this.lastQueryAt = this.clock.now();
       this.lastError = undefined;
       this.deps.log.info(`troubleshooting query: ${events.length} event(s) in the last ${Math.round(windowMinutes)} min`);
@@ -260,11 +265,28 @@ export class SessionTracker extends Disposable {
   }
 
   /**
+   * Starts over on what the store holds now (the tenant changed: the sample was left). Known stages, the poll
+   * schedule and This device's last report are dropped; a poll still running, or a report read before now, is
+   * discarded instead of being written into the new tenant's store. Nothing is announced for sessions that went.
+   */
+  async reset(): Promise<void> {
+    this.generation++;
+    this.resetAt = Date.now();
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    this.stages = new Map();
+    this.localSignature = '';
+    this.lastQueryAt = undefined;
+    this.lastError = undefined;
+    await this.evaluate();
+  }
+
+  /**
    * This device's own report feeds its session: an active status becomes a start (with the device's end time as
    * the expiry); a status that turns off after an active one ends it.
    */
   async observeLocal(obs: LocalObservation | undefined): Promise<void> {
-    if (!obs || obs.active === undefined) return;
+    if (!obs || obs.active === undefined || obs.readAt.getTime() < this.resetAt) return;
     const signature = localObservationSignature(obs);
     if (signature === this.localSignature) return;
     this.localSignature = signature;

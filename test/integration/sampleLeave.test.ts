@@ -2,6 +2,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { CommandIds, NS } from '../../src/constants';
 import { SAMPLE_LABEL } from '../../src/core/sample';
+import { REQUESTS_KEY } from '../../src/sessions/tracker';
 import { activateExtension, stubber, waitFor } from './helpers';
 
 /**
@@ -67,6 +68,41 @@ describe('leaving the sample tenant (integration)', () => {
     answer = 'Leave Sample';
     await vscode.commands.executeCommand(CommandIds.sampleLeave);
     await expectLeft(api);
+  });
+
+  it('leaving forgets the sessions the sample recorded and shows the real tenant\'s again', async () => {
+    const api = await activateExtension();
+    const tracker = api.sessionLifecycle.tracker;
+    const names = () => tracker.sessions().map((s) => s.deviceName);
+    const realBefore = tracker.memento.get<unknown>(REQUESTS_KEY);
+    try {
+      // A real tenant's request, recorded before the sample is entered.
+      await tracker.addRequests([{ deviceName: 'real-device.fabrikam.example', requestedAt: new Date() }]);
+      assert.ok(names().includes('real-device.fabrikam.example'));
+      await enterSample();
+      await waitFor(() => !names().includes('real-device.fabrikam.example'), "the real tenant's session to be kept apart while the sample is in use");
+      await tracker.addRequests([{ deviceName: 'ws-sample-req.contoso.local', requestedAt: new Date() }]);
+      assert.ok(names().includes('ws-sample-req.contoso.local'));
+      stub(vscode.window, 'showInformationMessage', (async () => 'Leave Sample') as never);
+      await vscode.commands.executeCommand(CommandIds.sampleLeave);
+      await expectLeft(api);
+      await waitFor(
+        () => names().includes('real-device.fabrikam.example') && !names().includes('ws-sample-req.contoso.local'),
+        "the sample's session to go and the real tenant's to come back",
+      );
+      // Forgotten, not hidden: entering the sample again does not bring it back.
+      await cfg().update('sample.enabled', true, vscode.ConfigurationTarget.Global);
+      for (const k of ['mde.endpoint', 'graph.endpoint', 'powershell.path'] as const) await cfg().update(k, saved.get(k), vscode.ConfigurationTarget.Global);
+      await waitFor(() => api.sample.active, 'the sample tenant to be in use again');
+      await waitFor(() => !names().includes('real-device.fabrikam.example'), 'the sample scope again');
+      assert.ok(!names().includes('ws-sample-req.contoso.local'), "the sample's old request was forgotten when it was left");
+      assert.strictEqual(tracker.memento.get(REQUESTS_KEY), undefined, 'no requests stored for the sample');
+    } finally {
+      await cfg().update('sample.enabled', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor(() => !api.sample.active, 'the sample to be left');
+      await tracker.memento.update(REQUESTS_KEY, realBefore);
+      await tracker.reset();
+    }
   });
 
   it('signing in to a real tenant leaves the sample first', async () => {
