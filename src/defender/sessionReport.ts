@@ -13,6 +13,7 @@ import type { EventRow } from './events';
 import { formatMs, type EntryKind } from './performance';
 import type { Preferences } from './preferences';
 import { stableJson } from './snapshots';
+import { l10n } from '../core/l10n';
 
 export interface Prerequisite {
   readonly name: string;
@@ -52,7 +53,7 @@ export interface PreferenceChange {
 }
 
 function show(v: unknown): string {
-  if (v === undefined) return '(not set)';
+  if (v === undefined) return l10n.t('(not set)');
   if (v === null) return '(null)';
   if (typeof v === 'string') return v;
   return stableJson(v).trim().replace(/\s*\n\s*/g, ' ');
@@ -142,13 +143,13 @@ function fence(text: string): string {
 }
 
 function time(d: Date | undefined): string {
-  return d ? d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : 'unknown';
+  return d ? d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : l10n.t('unknown');
 }
 
 /** The settings a session changed that revert at expiry (the policy-managed ones), worded for the report. */
 function revertNotes(changes: readonly PreferenceChange[], tamper: { before?: boolean; after?: boolean }): string[] {
-  const notes = changes.map((c) => `${code(c.name)}: ${cell(c.after)} goes back to ${cell(c.before)} where policy manages it.`);
-  if (tamper.before === true && tamper.after === false) notes.push('Tamper protection turns back on.');
+  const notes = changes.map((c) => l10n.t('{0}: {1} goes back to {2} where policy manages it.', code(c.name), cell(c.after), cell(c.before)));
+  if (tamper.before === true && tamper.after === false) notes.push(l10n.t('Tamper protection turns back on.'));
   return notes;
 }
 
@@ -160,92 +161,94 @@ export function renderSessionReport(input: SessionReportInput): string {
   const changes = input.before && input.after ? diffPreferences(input.before.preferences, input.after.preferences) : [];
   const exclusions = exclusionsAdded(audit, input.findings);
 
-  push(`# Troubleshooting session report: ${cell(input.device)}`, '');
-  push(`Generated ${time(input.generatedAt)} by Defender Troubleshooting Mode.`, '');
-  push('## Session', '');
+  push(`# ${l10n.t('Troubleshooting session report: {0}', cell(input.device))}`, '');
+  push(l10n.t('Generated {0} by Defender Troubleshooting Mode.', time(input.generatedAt)), '');
+  push(`## ${l10n.t('Session')}`, '');
   push('| | |', '|---|---|');
-  push(`| Device | ${cell(input.device)} |`);
-  push(`| Started | ${time(input.start)} |`);
-  push(`| Expires | ${time(input.expiry)} |`);
-  push(`| State when written | ${input.active === undefined ? 'unknown' : input.active ? 'active' : 'ended'} |`, '');
+  push(`| ${l10n.t('Device')} | ${cell(input.device)} |`);
+  push(`| ${l10n.t('Started')} | ${time(input.start)} |`);
+  push(`| ${l10n.t('Expires')} | ${time(input.expiry)} |`);
+  push(`| ${l10n.t('State when written')} | ${input.active === undefined ? l10n.t('unknown') : input.active ? l10n.t('active') : l10n.t('ended')} |`, '');
 
-  push('## Prerequisites', '');
-  if (!input.prerequisites.length) push('_Not checked._');
-  for (const p of input.prerequisites) push(`- ${p.ok === true ? '✅' : p.ok === false ? '❌' : '❔'} **${cell(p.name)}**: ${cell(p.detail)}`);
+  push(`## ${l10n.t('Prerequisites')}`, '');
+  if (!input.prerequisites.length) push(`_${l10n.t('Not checked.')}_`);
+  // Words, not emoji: a Markdown preview without an emoji font shows empty boxes.
+  const verdict = (ok: boolean | undefined) => (ok === true ? l10n.t('met') : ok === false ? l10n.t('not met') : l10n.t('not known'));
+  for (const p of input.prerequisites) push(`- **${cell(p.name)}** (${verdict(p.ok)}): ${cell(p.detail)}`);
   push('');
 
-  push('## Commands and their verified results', '');
-  if (!audit.length) push('_No command ran on this device during the session._');
+  push(`## ${l10n.t('Commands and their verified results')}`, '');
+  if (!audit.length) push(`_${l10n.t('No command ran on this device during the session.')}_`);
   else {
-    push('| Time | Kind | Operation | Command | Result |', '|---|---|---|---|---|');
+    push(`| ${l10n.t('Time')} | ${l10n.t('Kind')} | ${l10n.t('Operation')} | ${l10n.t('Command')} | ${l10n.t('Result')} |`, '|---|---|---|---|---|');
     for (const e of audit) {
       const first = e.script.split('\n').find((l) => l.trim()) ?? '';
       push(`| ${time(new Date(e.time))} | ${e.kind} | ${cell(e.operation)} | ${code(first.length > 160 ? `${first.slice(0, 160)}…` : first)} | ${e.ok ? '' : '⚠ '}${cell(e.result)}${e.message ? ` (${cell(e.message)})` : ''} |`);
     }
     const writes = audit.filter((e) => e.kind === 'write');
     if (writes.length) {
-      push('', '<details><summary>Write commands in full</summary>', '');
+      push('', `<details><summary>${l10n.t('Write commands in full')}</summary>`, '');
       for (const e of writes) push(fence(e.script), '');
       push('</details>');
     }
   }
   push('');
 
-  push('## Preferences before and after', '');
-  if (!input.before || !input.after) push('_Needs two snapshots (the first is taken before the first change)._');
+  push(`## ${l10n.t('Preferences before and after')}`, '');
+  if (!input.before || !input.after) push(`_${l10n.t('Needs two snapshots (the first is taken before the first change).')}_`);
   else {
-    push(`Snapshot before: ${time(input.before.takenAt)}; after: ${time(input.after.takenAt)}.`, '');
-    if (!changes.length) push('_No preference differs._');
+    push(l10n.t('Snapshot before: {0}; after: {1}.', time(input.before.takenAt), time(input.after.takenAt)), '');
+    if (!changes.length) push(`_${l10n.t('No preference differs.')}_`);
     else {
-      push('| Preference | Before | After |', '|---|---|---|');
+      push(`| ${l10n.t('Preference')} | ${l10n.t('Before')} | ${l10n.t('After')} |`, '|---|---|---|');
       for (const c of changes) push(`| ${code(c.name)} | ${cell(c.before)} | ${cell(c.after)} |`);
     }
     if (input.before.isTamperProtected !== input.after.isTamperProtected) {
-      push('', `Tamper protection: ${String(input.before.isTamperProtected ?? 'unknown')} → ${String(input.after.isTamperProtected ?? 'unknown')}.`);
+      push('', l10n.t('Tamper protection: {0} → {1}.', String(input.before.isTamperProtected ?? l10n.t('unknown')), String(input.after.isTamperProtected ?? l10n.t('unknown'))));
     }
   }
   push('');
 
-  push('## Events', '');
-  if (!input.events.length) push('_No events in the session window._');
+  push(`## ${l10n.t('Events')}`, '');
+  if (!input.events.length) push(`_${l10n.t('No events in the session window.')}_`);
   else {
-    push('| Time | Id | Meaning | Details |', '|---|---|---|---|');
+    push(`| ${l10n.t('Time')} | ${l10n.t('Id')} | ${l10n.t('Meaning')} | ${l10n.t('Details')} |`, '|---|---|---|---|');
     for (const e of input.events) push(`| ${time(e.time)} | ${e.id} | ${cell(e.meaning)} | ${cell(e.summary)} |`);
   }
-  if (input.foldedEvents) push('', `${input.foldedEvents} bookkeeping 5007 event(s) from Defender itself are left out.`);
+  if (input.foldedEvents) push('', l10n.t('{0} bookkeeping 5007 event(s) from Defender itself are left out.', input.foldedEvents));
   push('');
 
-  push('## Exclusions added and the findings behind them', '');
-  if (!exclusions.length) push('_No exclusion was added._');
+  push(`## ${l10n.t('Exclusions added and the findings behind them')}`, '');
+  if (!exclusions.length) push(`_${l10n.t('No exclusion was added.')}_`);
   else {
-    push('| Exclusion | Value | Verified | Performance finding |', '|---|---|---|---|');
+    push(`| ${l10n.t('Exclusion')} | ${l10n.t('Value')} | ${l10n.t('Verified')} | ${l10n.t('Performance finding')} |`, '|---|---|---|---|');
     for (const x of exclusions) {
-      const f = x.finding ? `${x.finding.kind} ${code(x.finding.key)}: ${formatMs(x.finding.totalMs)} over ${x.finding.count} scan(s)` : 'none recorded';
+      const f = x.finding ? l10n.t('{0} {1}: {2} over {3} scan(s)', x.finding.kind, code(x.finding.key), formatMs(x.finding.totalMs), x.finding.count) : l10n.t('none recorded');
       push(`| ${x.list} | ${code(x.value)} | ${cell(x.verified ?? '')} | ${f} |`);
     }
   }
   if (input.findings.length) {
-    push('', 'Top findings of the performance recordings:', '');
-    for (const f of input.findings) push(`- ${f.kind} ${code(f.key)}: ${formatMs(f.totalMs)} total over ${f.count} scan(s) (recorded ${time(f.recordedAt)})`);
+    push('', l10n.t('Top findings of the performance recordings:'), '');
+    for (const f of input.findings) push(`- ${l10n.t('{0} {1}: {2} total over {3} scan(s) (recorded {4})', f.kind, code(f.key), formatMs(f.totalMs), f.count, time(f.recordedAt))}`);
   }
   push('');
 
-  push('## What reverts at expiry', '');
+  push(`## ${l10n.t('What reverts at expiry')}`, '');
   push(
-    'When troubleshooting mode expires, policy-managed settings become read-only again and revert to how the device was configured before the session.',
+    l10n.t('When troubleshooting mode expires, policy-managed settings become read-only again and revert to how the device was configured before the session.'),
     '',
   );
   const notes = revertNotes(changes, { before: input.before?.isTamperProtected, after: input.after?.isTamperProtected });
-  if (!notes.length) push('_Nothing this session changed is known to revert._');
+  if (!notes.length) push(`_${l10n.t('Nothing this session changed is known to revert.')}_`);
   for (const n of notes) push(`- ${n}`);
   push('');
 
-  push('## Make permanent through policy', '');
+  push(`## ${l10n.t('Make permanent through policy')}`, '');
   const keep = exclusions.filter((x) => x.verified === 'applied' || x.verified === 'alreadySet');
-  if (!keep.length) push('_Nothing to make permanent: no verified exclusion was added._');
+  if (!keep.length) push(`_${l10n.t('Nothing to make permanent: no verified exclusion was added.')}_`);
   else {
-    push('These changes helped during the session and revert at expiry; to keep them, add them to the policy that manages the device (Intune, Group Policy or Defender for Endpoint security settings management):', '');
-    for (const x of keep) push(`- ${x.list}: ${code(x.value)}${x.finding ? ` (finding: ${formatMs(x.finding.totalMs)} of scan time)` : ''}`);
+    push(l10n.t('These changes helped during the session and revert at expiry; to keep them, add them to the policy that manages the device (Intune, Group Policy or Defender for Endpoint security settings management):'), '');
+    for (const x of keep) push(`- ${x.list}: ${code(x.value)}${x.finding ? ` (${l10n.t('finding: {0} of scan time', formatMs(x.finding.totalMs))})` : ''}`);
   }
   push('');
   return lines.join('\n');

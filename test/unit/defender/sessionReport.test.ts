@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { AuditEntry } from '../../../src/defender/audit';
 import { buildEventList } from '../../../src/defender/events';
 import { changeScript } from '../../../src/defender/operations';
+import { setTranslator, translatorFromBundle } from '../../../src/core/l10n';
 import {
   cell,
   code,
@@ -92,6 +93,37 @@ describe('session report (unit)', () => {
     assert.match(md, /## Make permanent through policy\n\n[^\n]*policy[^\n]*\n\n- ExclusionPath: `C:\\db` \(finding: 7.00 s of scan time\)\n- ExclusionPath: `C:\\it's`/);
     assert.ok(!md.includes("'.x'"), 'another host\'s command must not appear');
     assert.ok(!md.includes('early read'), 'a line before the session must not appear');
+  });
+
+  it('says whether each prerequisite is met in words (no emoji a preview may lack)', () => {
+    const md = renderSessionReport(input({ prerequisites: [
+      { name: 'Defender platform', ok: true, detail: '4.18.24050.7' },
+      { name: 'Windows build', ok: false, detail: '19041.1' },
+      { name: 'Engine', ok: undefined, detail: '?' },
+    ] }));
+    assert.match(md, /- \*\*Defender platform\*\* \(met\): 4\.18\.24050\.7\n- \*\*Windows build\*\* \(not met\): 19041\.1\n- \*\*Engine\*\* \(not known\): \?/);
+    assert.doesNotMatch(md, /[\u2705\u274c\u2754]/u);
+  });
+
+  it('is written in the display language: its text goes through l10n, the commands and values stay as they ran', () => {
+    setTranslator(translatorFromBundle({
+      'Troubleshooting session report: {0}': 'Bericht zur Problembehandlungssitzung: {0}',
+      'Commands and their verified results': 'Befehle und ihre geprüften Ergebnisse',
+      'Started': 'Gestartet',
+      'met': 'erfüllt',
+      '{0} bookkeeping 5007 event(s) from Defender itself are left out.': '{0} 5007-Ereignis(se) von Defender selbst ausgeblendet.',
+    }));
+    try {
+      const md = renderSessionReport(input());
+      assert.match(md, /^# Bericht zur Problembehandlungssitzung: PC1$/m);
+      assert.match(md, /^## Befehle und ihre geprüften Ergebnisse$/m);
+      assert.match(md, /\| Gestartet \| 2026-12-02 08:00:00 UTC \|/);
+      assert.match(md, /\*\*Defender platform\*\* \(erfüllt\)/);
+      assert.match(md, /^1 5007-Ereignis\(se\) von Defender selbst ausgeblendet\.$/m);
+      assert.match(md, /`Set-MpPreference -DisableRealtimeMonitoring \$true`/, 'the command is what ran, never translated');
+    } finally {
+      setTranslator(undefined);
+    }
   });
 
   it('says what is missing rather than leaving sections empty', () => {
