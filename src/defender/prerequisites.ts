@@ -319,6 +319,12 @@ export function factsFromMachine(m: MachineFactsInput): PrerequisiteFacts {
 }
 
 export interface LocalFactsInput {
+  /**
+   * process.platform of the extension host. The OS facts are read only when it is 'win32': elsewhere os.release()
+   * is another kernel's version (Linux "6.12.44" once read as "Windows 10 build 44"), and the Windows device is
+   * played by PowerShell (the sample's stand-in), which does not report its OS build.
+   */
+  readonly platform?: string;
   /** os.release() on Windows: "10.0.19044". */
   readonly release?: string;
   /** os.version() on Windows: e.g. "Windows 10 Enterprise", "Windows Server 2019 Datacenter". */
@@ -335,7 +341,7 @@ export interface LocalFactsInput {
  * (22000 is Windows 11; Server 17763 is 2019, 20348 is 2022); other server builds stay unknown.
  */
 export function factsFromLocal(input: LocalFactsInput): PrerequisiteFacts {
-  const m = /^\d+\.\d+\.(\d+)/.exec(input.release ?? '');
+  const m = input.platform === undefined || input.platform === 'win32' ? /^\d+\.\d+\.(\d+)/.exec(input.release ?? '') : null;
   const build = m ? Number(m[1]) : undefined;
   const server = /server/i.test(input.productName ?? '');
   let osPlatform: string | undefined;

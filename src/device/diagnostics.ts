@@ -138,6 +138,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, deps: Diag
     const s = engine.lastStatus?.status;
     const result = evaluatePrerequisites(
       factsFromLocal({
+        platform: process.platform,
         release: os.release(),
         productName: typeof os.version === 'function' ? os.version() : undefined,
         amProductVersion: s?.amProductVersion,

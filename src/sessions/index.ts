@@ -159,7 +159,7 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
     void tracker.observeLocal(localObservation());
     if (v?.kind !== 'ok' || !row.children) return row;
     const s = v.device.status;
-    const result = evaluatePrerequisites(factsFromLocal({ release: os.release(), productName: os.version(), amProductVersion: s.amProductVersion, amEngineVersion: s.amEngineVersion, amRunningMode: s.amRunningMode }));
+    const result = evaluatePrerequisites(factsFromLocal({ platform: process.platform, release: os.release(), productName: os.version(), amProductVersion: s.amProductVersion, amEngineVersion: s.amEngineVersion, amRunningMode: s.amRunningMode }));
     const children = row.children;
     return { ...row, children: async () => [...(await children()), prerequisitesGroup(row.id, result, false)] };
   };

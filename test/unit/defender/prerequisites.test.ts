@@ -200,6 +200,12 @@ describe('prerequisites (unit)', () => {
       assert.strictEqual(factsFromLocal({ release: '10.0.17763', productName: 'Windows Server 2019 Datacenter' }).osPlatform, 'WindowsServer2019');
       assert.strictEqual(factsFromLocal({ release: '10.0.14393', productName: 'Windows Server 2016 Standard' }).osPlatform, undefined);
       assert.strictEqual(factsFromLocal({ release: '6.1' }).osPlatform, undefined);
+      // VS Code on Linux (the sample tenant's stand-in plays the Windows device): the kernel's version is not a build.
+      const linux = factsFromLocal({ platform: 'linux', release: '6.12.44-amd64', productName: '#1 SMP Debian', amProductVersion: '4.18.24050.7' });
+      assert.strictEqual(linux.osPlatform, undefined);
+      assert.strictEqual(linux.osBuild, undefined);
+      assert.strictEqual(linux.avPlatformVersion, '4.18.24050.7', 'what PowerShell read from the device still counts');
+      assert.strictEqual(factsFromLocal({ platform: 'win32', release: '10.0.22631' }).osPlatform, 'Windows11');
     });
 
     it('a summary names each row, what is needed and the KB when it is not a pass', () => {
