@@ -14,6 +14,7 @@ import { formatMs, type EntryKind } from './performance';
 import type { Preferences } from './preferences';
 import { stableJson } from './snapshots';
 import { l10n } from '../core/l10n';
+import { SAMPLE_LABEL } from '../core/sample';
 
 export interface Prerequisite {
   readonly name: string;
@@ -44,6 +45,8 @@ export interface SessionReportInput {
   /** Bookkeeping 5007s left out of `events`. */
   readonly foldedEvents?: number;
   readonly findings: readonly PerformanceFinding[];
+  /** Written on the sample tenant (`npm run dev`): the header says it is sample data. */
+  readonly sampleTenant?: boolean;
 }
 
 export interface PreferenceChange {
@@ -161,7 +164,10 @@ export function renderSessionReport(input: SessionReportInput): string {
   const changes = input.before && input.after ? diffPreferences(input.before.preferences, input.after.preferences) : [];
   const exclusions = exclusionsAdded(audit, input.findings);
 
-  push(`# ${l10n.t('Troubleshooting session report: {0}', cell(input.device))}`, '');
+  push(`# ${l10n.t('Troubleshooting session report: {0}', cell(input.device))}${input.sampleTenant ? ` · ${SAMPLE_LABEL}` : ''}`, '');
+  if (input.sampleTenant) {
+    push(`> **${SAMPLE_LABEL}**: ${l10n.t('sample data, played on this machine by the API emulator and the PowerShell stand-in; no real device or tenant was changed.')}`, '');
+  }
   push(l10n.t('Generated {0} by Defender Troubleshooting Mode.', time(input.generatedAt)), '');
   push(`## ${l10n.t('Session')}`, '');
   push('| | |', '|---|---|');

@@ -16,6 +16,7 @@ import { parsePerformanceReport, topFindings, type StoredReport } from '../defen
 import { renderSessionReport, type PerformanceFinding, type Prerequisite } from '../defender/sessionReport';
 import { deviceFolder, type SnapshotRef } from '../defender/snapshots';
 import { registerCommand } from '../infra/commandRunner';
+import { currentSampleState } from '../infra/sample';
 import { EventLogPanels, EventLogReader, pickRange, rangeFromArg, type EventRange } from './events';
 import type { PerformanceAnalyzer, PerformanceDeps } from './performance';
 
@@ -202,6 +203,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, deps: Diag
       events: evs.rows,
       foldedEvents: evs.folded,
       findings,
+      sampleTenant: currentSampleState().active,
     });
     const dir = path.join(deps.snapshotsDir, deviceFolder(name));
     await fs.mkdir(dir, { recursive: true });

@@ -19,6 +19,7 @@ import {
   type EventRecord,
   type PageToken,
 } from '../defender/events';
+import { labelIfSample } from '../infra/sample';
 import { GridListPanel } from '../infra/webviewPanel';
 import type { GridColumn } from '../webview-ui/toolkit/model';
 import type { Notice, RunInfo } from '../webview-ui/toolkit/protocol';
@@ -94,7 +95,7 @@ export class EventLogPanels {
     const reader = new EventLogReader(this.engine, range);
     this.reader = reader;
     await reader.nextPage();
-    const title = range.title ?? vscode.l10n.t('Defender events');
+    const title = labelIfSample(range.title ?? vscode.l10n.t('Defender events'));
     if (!this.panel) {
       this.panel = GridListPanel.create(PanelTypes.events, title, this.extensionUri, this.log, () => this.loadMore());
       this.panel.onDidDispose(() => (this.panel = undefined));

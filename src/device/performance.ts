@@ -29,6 +29,7 @@ import {
   type StoredReport,
 } from '../defender/performance';
 import { deviceFolder, writeFileAtomic } from '../defender/snapshots';
+import { labelIfSample } from '../infra/sample';
 import { bundleUri, newNonce, panelOptions } from '../infra/webviewPanel';
 import { renderPage } from '../webview-ui/toolkit/html';
 import { THEME_CSS } from '../webview-ui/toolkit/theme';
@@ -224,14 +225,14 @@ export class ReportPanel {
     private readonly stored: StoredReport,
     private readonly data: ReturnType<typeof reportTables>,
   ) {
-    this.panel = vscode.window.createWebviewPanel(PanelTypes.performanceReport, vscode.l10n.t('Performance: {0}', stored.device), vscode.ViewColumn.Active, panelOptions(deps.extensionUri));
+    this.panel = vscode.window.createWebviewPanel(PanelTypes.performanceReport, labelIfSample(vscode.l10n.t('Performance: {0}', stored.device)), vscode.ViewColumn.Active, panelOptions(deps.extensionUri));
     this.panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'defender.svg');
     this.panel.webview.html = renderPage({
       cspSource: this.panel.webview.cspSource,
       scriptUri: bundleUri(this.panel.webview, deps.extensionUri, 'report.js'),
       nonce: newNonce(),
       l10nBundle: vscode.l10n.bundle,
-      title: vscode.l10n.t('Defender performance report: {0}', stored.device),
+      title: labelIfSample(vscode.l10n.t('Defender performance report: {0}', stored.device)),
       css: THEME_CSS + REPORT_CSS_EXTRA,
       body: '<div id="app" role="main"></div>',
     });

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import type { ILogger } from '../core/logger';
+import { labelIfSample } from '../infra/sample';
 import { bundleUri, exportRows, newNonce, panelOptions, type ExportResult } from '../infra/webviewPanel';
 import type { Cell, GridColumn, SortSpec } from '../webview-ui/toolkit/model';
 import {
@@ -247,11 +248,11 @@ function titleFor(state: PanelState, documentUri: string): string {
   const file = path.posix.basename(vscode.Uri.parse(documentUri).path) || 'query';
   switch (state.kind) {
     case 'running':
-      return `Results: ${file} (running)`;
+      return labelIfSample(vscode.l10n.t('Results: {0} (running)', file));
     case 'failed':
-      return `Results: ${file} (failed)`;
+      return labelIfSample(vscode.l10n.t('Results: {0} (failed)', file));
     default:
-      return `Results: ${file}`;
+      return labelIfSample(vscode.l10n.t('Results: {0}', file));
   }
 }
 
@@ -284,7 +285,7 @@ export class ResultsPanels extends Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       RESULTS_VIEW_TYPE,
-      vscode.l10n.t('Results'),
+      labelIfSample(vscode.l10n.t('Results')),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       panelOptions(this.extensionUri),
     );

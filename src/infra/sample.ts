@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CommandIds, ContextKeys, NS, SettingIds } from '../constants';
 import { Disposable } from '../core/lifecycle';
 import type { ILogger } from '../core/logger';
-import { isLoopbackUrl, SAMPLE_LABEL, sampleState, type SampleState } from '../core/sample';
+import { isLoopbackUrl, SAMPLE_LABEL, sampleState, withSampleLabel, type SampleState } from '../core/sample';
 import { setContext } from './contexts';
 
 /** The sample tenant's settings as VS Code resolves them now. */
@@ -13,6 +13,11 @@ export function currentSampleState(): SampleState {
     mdeEndpoint: cfg.get<string>('mde.endpoint'),
     graphEndpoint: cfg.get<string>('graph.endpoint'),
   });
+}
+
+/** A panel's title, with "· Sample tenant" while the sample is in use: what it shows is sample data. */
+export function labelIfSample(title: string): string {
+  return withSampleLabel(title, currentSampleState().active) ?? title;
 }
 
 /** The stand-in launcher that plays This device in the sample (test/doubles/powershell/). */

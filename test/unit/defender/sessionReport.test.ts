@@ -126,6 +126,13 @@ describe('session report (unit)', () => {
     }
   });
 
+  it('says in its header when it was written on the sample tenant, and only then', () => {
+    const sample = renderSessionReport(input({ sampleTenant: true }));
+    assert.match(sample, /^# Troubleshooting session report: PC1 · Sample tenant\n\n> \*\*Sample tenant\*\*: sample data/);
+    const real = renderSessionReport(input());
+    assert.doesNotMatch(real, /Sample tenant|sample data/);
+  });
+
   it('says what is missing rather than leaving sections empty', () => {
     const md = renderSessionReport(input({ audit: [], before: undefined, after: undefined, events: [], foldedEvents: 0, findings: [], prerequisites: [] }));
     assert.match(md, /_No command ran on this device during the session._/);
