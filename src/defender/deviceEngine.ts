@@ -24,7 +24,7 @@ import {
 import { checkPreconditions, getPlaybook, TamperProtectionNotScriptableError, type PlaybookId, type PlaybookInput } from './playbooks';
 import type { Preferences } from './preferences';
 import { CorruptFileError, restoreChanges, type Snapshot, type SnapshotRef, type SnapshotStore } from './snapshots';
-import { observe, OUTCOME_LABELS, parseEvents, verifyChange, type Outcome, type ReadBack } from './verify';
+import { observe, parseEvents, verifyChange, type Outcome, type ReadBack } from './verify';
 import { l10n } from '../core/l10n';
 
 export interface DeviceStatus {
@@ -389,8 +389,8 @@ export class DeviceEngine {
 
 function finish(title: string, device: string, steps: readonly StepResult[]): Omit<PlaybookResult, 'playbook'> {
   const ok = steps.every((s) => s.outcome === 'applied' || s.outcome === 'alreadySet');
-  const parts = steps.map((s) => `${s.description}: ${s.outcome === 'skipped' || s.outcome === 'failed' ? s.outcome : OUTCOME_LABELS[s.outcome]}`);
-  return { title, device, steps, ok, summary: `${title}: ${parts.join('; ')}.` };
+  // Each step's message starts with what it changed and says what was verified: said once, not as a short form too.
+  return { title, device, steps, ok, summary: steps.length ? `${title}: ${steps.map((s) => s.message).join(' ')}` : `${title}.` };
 }
 
 /** Writes through the background runner: the typed error of a failed command propagates. */

@@ -11,14 +11,6 @@ import { l10n } from '../core/l10n';
 
 export type Outcome = 'applied' | 'alreadySet' | 'blockedByTamperProtection' | 'notApplied' | 'unverified';
 
-export const OUTCOME_LABELS: Readonly<Record<Outcome, string>> = {
-  applied: 'applied',
-  alreadySet: 'already set',
-  blockedByTamperProtection: 'blocked by tamper protection',
-  notApplied: 'did not take effect',
-  unverified: 'could not be verified',
-};
-
 export interface DefenderEvent {
   readonly id: number;
   readonly time?: Date;

@@ -86,8 +86,7 @@ export class VsCodePrompter implements Prompter {
 
   showResult(result: PlaybookResult): void {
     const buttons = result.steps.some((s) => s.outcome === 'applied') && result.playbook !== 'undo' ? [vscode.l10n.t('Undo My Changes'), vscode.l10n.t('Show Audit Log')] : [vscode.l10n.t('Show Audit Log')];
-    const details = result.steps.map((s) => s.message).join(' ');
-    const text = `${result.summary}${details ? ` ${details}` : ''}`;
+    const text = result.summary;
     const show = result.ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
     void show(text, ...buttons).then((choice) => {
       if (choice === vscode.l10n.t('Undo My Changes')) void vscode.commands.executeCommand(this.followUp.undo);

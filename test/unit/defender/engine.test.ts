@@ -120,6 +120,10 @@ describe('DeviceEngine with the PowerShell stand-in (real pwsh)', function () {
     ]);
     assert.deepEqual(result.steps.map((s) => s.outcome), ['applied', 'applied']);
     assert.ok(result.ok);
+    // The message people see says each step once, with what the device shows now.
+    assert.equal(result.summary, `${result.title}: ${result.steps[0]!.message} ${result.steps[1]!.message}`);
+    for (const s of result.steps) assert.equal(result.summary.split(`${s.description}:`).length - 1, 1, `${s.description} said once in: ${result.summary}`);
+    assert.match(result.steps[1]!.message, /: applied \(now /);
     assert.ok(result.snapshot, 'a snapshot is taken before the first change');
     const state = readState(stateFile);
     assert.equal(state.tamperProtected, false);
