@@ -6,7 +6,7 @@ import { AuthService } from './infra/auth';
 import { registerCommand } from './infra/commandRunner';
 import { installL10n } from './infra/l10n';
 import { ChannelLogger } from './infra/logger';
-import { leaveSample, SampleTenant } from './infra/sample';
+import { fetchSampleRequests, leaveSample, SampleTenant } from './infra/sample';
 import { currentHostFacts, DevicesView } from './views/devicesView';
 import { SessionsView } from './views/sessionsView';
 import { registerDeviceFeature, type DeviceFeatureApi } from './device';
@@ -58,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   timed('hunting', () => registerHunting(context, { log, auth, sessions, state: tenantState }));
   // Sessions feed the device list (stage, prerequisites) and look devices up in it: the fleet is set just below.
   const fleetRef: { api?: FleetApi } = {};
-  const sessionLifecycle = timed('sessions', () => registerSessions(context, { log, auth, sessions, devices, device, fleet: () => fleetRef.api, tenant: { state: tenantState, onDidChange: sample.onDidChange } }));
+  const sessionLifecycle = timed('sessions', () => registerSessions(context, { log, auth, sessions, devices, device, fleet: () => fleetRef.api, tenant: { state: tenantState, onDidChange: sample.onDidChange, sampleActive: () => sample.active, sampleRequests: () => fetchSampleRequests(log) } }));
   fleetRef.api = timed('fleet', () =>
     registerFleet(context, { log, auth, devices, troubleshooting: sessionLifecycle.lookup, deviceChildren: sessionLifecycle.deviceChildren }),
   );

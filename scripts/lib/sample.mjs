@@ -34,6 +34,18 @@ export function sampleDeviceState(now = Date.now()) {
 }
 
 /**
+ * Sessions the sample's emulator plays besides its fixed ones (active, ending soon): one *requested* from VS Code two
+ * minutes before it opened, which the device reports started ten minutes later (the docs allow up to 15), and one that
+ * *ended* twenty minutes ago. Together with the fixtures, the Sessions view shows every stage.
+ */
+export function sampleSessionScripts(now = Date.now()) {
+  return [
+    { deviceName: 'ws-ops-03.contoso.local', requestedAt: new Date(now - 2 * MIN).toISOString(), activationDelayMinutes: 12, requestedHere: true },
+    { deviceName: 'dev-000045.contoso.local', requestedAt: new Date(now - (4 * HOUR + 25 * MIN)).toISOString(), activationDelayMinutes: 5, durationMinutes: 240 },
+  ];
+}
+
+/**
  * Starts the sample: the emulator (stops with this process) and a fresh stand-in state under the cache folder.
  * Returns the user settings and environment VS Code needs, and stop().
  */
@@ -46,6 +58,10 @@ export async function startSample() {
   if (!existsSync(launch)) throw new Error(`the API emulator is missing (${launch})`);
   const { launchApiEmulator } = await import(launch);
   const emulator = await launchApiEmulator(['--machines', String(SAMPLE_DEVICES)]);
+  for (const script of sampleSessionScripts()) {
+    const res = await fetch(`${emulator.url}/__admin/troubleshooting`, { method: 'POST', body: JSON.stringify(script) });
+    if (!res.ok) throw new Error(`the sample's session for ${script.deviceName}: ${res.status} ${await res.text()}`);
+  }
   return {
     url: emulator.url,
     stateFile,

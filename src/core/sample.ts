@@ -55,3 +55,25 @@ export function withSampleLabel(text: string | undefined, active: boolean): stri
   if (!active) return text;
   return text ? `${text} · ${SAMPLE_LABEL}` : SAMPLE_LABEL;
 }
+
+/** Sessions the sample's user asked for before VS Code opened: recorded once per run of the sample's emulator. */
+export interface SampleRequests {
+  readonly runId: string;
+  readonly requests: readonly { readonly deviceId?: string; readonly deviceName: string; readonly requestedAt: Date }[];
+}
+
+/** Reads the sample emulator's `GET /__sample/requests`; undefined when it is not that shape. Bad entries are left out. */
+export function parseSampleRequests(body: unknown): SampleRequests | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const { runId, requests } = body as { runId?: unknown; requests?: unknown };
+  if (typeof runId !== 'string' || !runId || !Array.isArray(requests)) return undefined;
+  const out: { deviceId?: string; deviceName: string; requestedAt: Date }[] = [];
+  for (const r of requests.slice(0, 50)) {
+    if (!r || typeof r !== 'object') continue;
+    const { deviceId, deviceName, requestedAt } = r as Record<string, unknown>;
+    const at = typeof requestedAt === 'string' ? new Date(requestedAt) : undefined;
+    if (typeof deviceName !== 'string' || !deviceName || !at || Number.isNaN(at.getTime())) continue;
+    out.push({ deviceId: typeof deviceId === 'string' ? deviceId : undefined, deviceName, requestedAt: at });
+  }
+  return { runId, requests: out };
+}

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CommandIds, ContextKeys, NS, SettingIds } from '../constants';
 import { Disposable } from '../core/lifecycle';
 import type { ILogger } from '../core/logger';
-import { isLoopbackUrl, SAMPLE_LABEL, sampleState, withSampleLabel, type SampleState } from '../core/sample';
+import { isLoopbackUrl, parseSampleRequests, SAMPLE_LABEL, sampleState, withSampleLabel, type SampleRequests, type SampleState } from '../core/sample';
 import { setContext } from './contexts';
 
 /** The sample tenant's settings as VS Code resolves them now. */
@@ -18,6 +18,23 @@ export function currentSampleState(): SampleState {
 /** A panel's title, with "· Sample tenant" while the sample is in use: what it shows is sample data. */
 export function labelIfSample(title: string): string {
   return withSampleLabel(title, currentSampleState().active) ?? title;
+}
+
+/**
+ * The sessions the sample's user "asked for" before VS Code opened (the sample emulator's GET /__sample/requests):
+ * only while the sample is in use, only from a loopback endpoint; undefined when there is nothing to read.
+ */
+export async function fetchSampleRequests(log: ILogger): Promise<SampleRequests | undefined> {
+  const endpoint = vscode.workspace.getConfiguration(NS).get<string>('mde.endpoint');
+  if (!currentSampleState().active || !isLoopbackUrl(endpoint)) return undefined;
+  try {
+    const res = await fetch(`${endpoint!.replace(/\/+$/, '')}/__sample/requests`, { signal: AbortSignal.timeout(5_000) });
+    if (!res.ok) return undefined;
+    return parseSampleRequests(await res.json());
+  } catch (err) {
+    log.warn(`[sample] could not read the sample's requested sessions: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
 }
 
 /** The stand-in launcher that plays This device in the sample (test/doubles/powershell/). */

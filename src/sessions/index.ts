@@ -6,6 +6,7 @@ import { RestClient } from '../api/http';
 import type { Machine } from '../api/mde';
 import { CommandIds, NS, SettingIds } from '../constants';
 import { componentLogger, type ILogger } from '../core/logger';
+import type { SampleRequests } from '../core/sample';
 import type { TenantScopedState } from '../core/tenantScope';
 import type { NodeVM } from '../core/treeModel';
 import type { DeviceTroubleshootingLookup } from '../defender/deviceTroubleshooting';
@@ -36,7 +37,13 @@ export interface SessionsDeps {
    * Where sessions and announcements persist (globalState, the sample tenant's kept apart: src/core/tenantScope.ts),
    * and when the sample is entered or left: leaving forgets what the sample recorded and the views start over.
    */
-  readonly tenant?: { readonly state: TenantScopedState; readonly onDidChange: vscode.Event<boolean> };
+  readonly tenant?: {
+    readonly state: TenantScopedState;
+    readonly onDidChange: vscode.Event<boolean>;
+    readonly sampleActive: () => boolean;
+    /** The sessions the sample's user asked for before VS Code opened (src/infra/sample.ts). */
+    readonly sampleRequests?: () => Promise<SampleRequests | undefined>;
+  };
 }
 
 /** What other features (the device list) and the tests get. */
@@ -53,6 +60,8 @@ export interface SessionsApi {
 }
 
 const cfg = () => vscode.workspace.getConfiguration(NS);
+/** Which run of the sample's emulator its requested sessions were recorded from (sample scope only). */
+const SAMPLE_SEED_KEY = 'defenderTroubleshooting.sessions.sampleSeed';
 
 function settings() {
   const soon = cfg().get<number>('sessions.endingSoonMinutes');
@@ -194,6 +203,17 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
     deps.sessions.eventsChanged();
     deps.sessions.refresh();
     statusBar.update();
+    if (sampleActive) await seedSample();
+  };
+  // The sample starts with a session already requested, as if its user had run "Turn On…" just before (the request
+  // lives only in VS Code: there is no API for it). Once per run of the sample's emulator.
+  const seedSample = async () => {
+    if (!deps.tenant?.sampleActive() || !deps.tenant.sampleRequests) return;
+    const seed = await deps.tenant.sampleRequests();
+    if (!seed || state.get(SAMPLE_SEED_KEY) === seed.runId) return;
+    await state.update(SAMPLE_SEED_KEY, seed.runId);
+    if (seed.requests.length) await tracker.addRequests(seed.requests);
+    log.info(`sample tenant: ${seed.requests.length} session(s) requested before VS Code opened`);
   };
 
   context.subscriptions.push(
@@ -212,7 +232,7 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
     ...(deps.tenant ? [deps.tenant.onDidChange((sampleActive) => void switchTenant(sampleActive))] : []),
     registerCommand(CommandIds.deviceTurnOnTroubleshooting, (clicked?: NodeVM, selected?: NodeVM[]) => turnOnTroubleshooting(turnOnDeps, clicked, selected), deps.log),
   );
-  void tracker.evaluate();
+  void tracker.evaluate().then(() => seedSample()).catch((err) => log.warn(`sample tenant: ${String(err)}`));
   return api;
 }
 

@@ -105,6 +105,25 @@ describe('leaving the sample tenant (integration)', () => {
     }
   });
 
+  it('starts with the sessions the sample\'s user requested before VS Code opened (the emulator\'s /__sample/requests)', async () => {
+    const api = await activateExtension();
+    const emulator = String(saved.get('mde.endpoint'));
+    const admin = (method: string, body?: unknown) =>
+      fetch(`${emulator}/__admin/troubleshooting`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await admin('POST', { deviceName: 'ws-ops-03', activationDelayMinutes: 60, requestedHere: true });
+    assert.strictEqual(res.status, 200, await res.text());
+    try {
+      await enterSample();
+      const tracker = api.sessionLifecycle.tracker;
+      await waitFor(() => tracker.sessions().some((s) => s.deviceName === 'ws-ops-03.contoso.local' && s.stage === 'requested'), 'the sample\'s requested session');
+      assert.strictEqual(tracker.requests().filter((r) => r.deviceName === 'ws-ops-03.contoso.local').length, 1);
+    } finally {
+      await admin('DELETE');
+      await cfg().update('sample.enabled', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor(() => !api.sample.active, 'the sample to be left');
+    }
+  });
+
   it('signing in to a real tenant leaves the sample first', async () => {
     const api = await enterSample();
     const asked: string[] = [];

@@ -21,6 +21,8 @@
  *   GET    /__admin/health
  *   POST   /__admin/clock     {"set":"<ISO>"} | {"advanceMs":N} | {"advanceMinutes":N} | {"reset":true}; GET reads it
  *   POST   /__admin/troubleshooting  script a device's session (troubleshooting.ts); DELETE forgets them
+ *   GET    /__sample/requests         the scripted sessions marked "requestedHere", for the sample tenant's VS Code,
+ *                                     with this emulator run's id (a new run means new sample requests)
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
@@ -125,6 +127,8 @@ const HOUR = 3_600_000;
 export async function startApiEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const clock = new ControllableClock(options.clock ?? { now: () => Date.now() });
   const scripts: TroubleshootingScript[] = [];
+  /** This emulator run: the sample tenant's VS Code records the run's requests once (GET /__sample/requests). */
+  const runId = randomUUID();
   const config: EmulatorConfig = { ...DEFAULT_CONFIG };
   for (const key of Object.keys(DEFAULT_CONFIG).concat('requiredToken') as (keyof EmulatorConfig)[]) {
     if (options[key] !== undefined) (config as unknown as Record<string, unknown>)[key] = options[key];
@@ -151,6 +155,12 @@ export async function startApiEmulator(options: EmulatorOptions = {}): Promise<R
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
 
     if (path.startsWith('/__admin/')) return admin(method, path, body, res);
+    if (path === '/__sample/requests' && method === 'GET') {
+      const requests = scripts
+        .filter((s) => s.requestedHere)
+        .map((s) => ({ deviceId: s.deviceId, deviceName: s.deviceName, requestedAt: new Date(s.requestedAt).toISOString() }));
+      return send(res, 200, { runId, requests });
+    }
     const fleetKind = FleetRoutes.kind(method, path);
     if (fleetKind === 'download') {
       // A SAS-style URL: no bearer token, the signature in the query is the credential.

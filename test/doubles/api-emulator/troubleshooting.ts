@@ -1,9 +1,12 @@
 /**
  * Scripted troubleshooting sessions (issue 8 item 8): `POST /__admin/troubleshooting` with
  * `{"deviceId"|"deviceName", "requestedAt"?, "activationDelayMinutes"?, "durationMinutes"?, "withExpiry"?,
- *   "endingSoonMinutes"?, "neverActivates"?}` makes the hunting query return AntivirusTroubleshootModeEvent rows as
+ *   "endingSoonMinutes"?, "neverActivates"?, "requestedHere"?}` makes the hunting query return AntivirusTroubleshootModeEvent rows as
  * the emulator's clock (clock.ts) passes their times: "started" at requestedAt + activation delay, an
  * "ending soon" update (invented by the emulator; the docs name no such value), and "ended" at the expiry.
+ * "requestedHere" marks a session the sample tenant's user asked for from VS Code before it opened: `GET
+ * /__sample/requests` lists those, so the sample's Sessions view starts with one already *requested* (the request
+ * itself is recorded only in VS Code: there is no API for it).
  * Only "ChangeReason contains 'started'" is documented (defender.md §2.4); the other values are the emulator's.
  */
 import type { Value } from './kql';
@@ -17,6 +20,7 @@ export interface TroubleshootingScript {
   readonly withExpiry: boolean;
   readonly endingSoonMs: number;
   readonly neverActivates: boolean;
+  readonly requestedHere: boolean;
 }
 
 const MIN = 60_000;
@@ -45,6 +49,7 @@ export function parseScript(body: Record<string, unknown>, devices: readonly Scr
     withExpiry: body.withExpiry !== false,
     endingSoonMs: minutes('endingSoonMinutes', 30),
     neverActivates: body.neverActivates === true,
+    requestedHere: body.requestedHere === true,
   };
 }
 

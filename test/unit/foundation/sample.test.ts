@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { isLoopbackUrl, SAMPLE_LABEL, sampleState, withSampleLabel } from '../../../src/core/sample';
+import { isLoopbackUrl, parseSampleRequests, SAMPLE_LABEL, sampleState, withSampleLabel } from '../../../src/core/sample';
 
 describe('sample tenant (unit)', () => {
   const local = 'http://127.0.0.1:41234';
@@ -40,5 +40,25 @@ describe('sample tenant (unit)', () => {
     assert.strictEqual(withSampleLabel('Hunting results', true), `Hunting results · ${SAMPLE_LABEL}`);
     assert.strictEqual(withSampleLabel(undefined, true), SAMPLE_LABEL);
     assert.strictEqual(withSampleLabel('Hunting results', false), 'Hunting results');
+  });
+
+  it('reads the sample emulator\'s requested sessions, leaving out what is not a request', () => {
+    const seed = parseSampleRequests({
+      runId: 'run-1',
+      requests: [
+        { deviceId: 'abc', deviceName: 'ws-ops-03.contoso.local', requestedAt: '2026-12-02T10:00:00.000Z' },
+        { deviceName: '', requestedAt: '2026-12-02T10:00:00.000Z' },
+        { deviceName: 'x', requestedAt: 'soon' },
+        { deviceName: 'y' },
+        null,
+        'z',
+      ],
+    });
+    assert.deepStrictEqual(seed, { runId: 'run-1', requests: [{ deviceId: 'abc', deviceName: 'ws-ops-03.contoso.local', requestedAt: new Date('2026-12-02T10:00:00.000Z') }] });
+    for (const bad of [undefined, null, 'x', {}, { runId: '', requests: [] }, { runId: 'r' }, { runId: 'r', requests: {} }]) {
+      assert.strictEqual(parseSampleRequests(bad), undefined, JSON.stringify(bad));
+    }
+    const many = parseSampleRequests({ runId: 'r', requests: Array.from({ length: 500 }, (_, i) => ({ deviceName: `d${i}`, requestedAt: '2026-12-02T10:00:00Z' })) });
+    assert.strictEqual(many?.requests.length, 50, 'bounded');
   });
 });
