@@ -4,104 +4,40 @@
  * for the webview API that records what the grid posts to the extension host. No code-server needed.
  */
 import * as assert from 'node:assert';
-import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { renderResultsHtml } from '../../src/webview-ui/results/html';
-import { repoRoot, resultsDir } from './harness';
-
-const launchers = () => import('../../scripts/lib/codeServer.mjs');
+import { resultsDir } from './harness';
+import { bundleWebviewScript, openWebviewPage, postedMessages, screenshotIfFailed, servedCspSource, serveWebview, type ServedWebview } from './webviewPage';
 
 const ROWS = 100_000;
 
-interface Posted {
-  type: string;
-  [k: string]: unknown;
-}
-
-declare global {
-  interface Window {
-    __posted: Posted[];
-    __state: unknown;
-  }
-}
-
-async function bundle(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const out = await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'src', 'webview-ui', 'results', 'main.ts')],
-    bundle: true,
-    write: false,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-  });
-  return out.outputFiles[0]!.text;
-}
-
 describe('hunting results grid (e2e, browser)', function () {
-  let server: http.Server;
-  let url: string;
-  let browser: Browser;
+  let webview: ServedWebview;
   let page: Page;
   const cspViolations: string[] = [];
 
   before(async function () {
     this.timeout(120_000);
-    fs.mkdirSync(resultsDir, { recursive: true });
-    const script = await bundle();
-    const html = renderResultsHtml({ cspSource: 'http://127.0.0.1', scriptUri: '/results.js', nonce: 'dGVzdC1ub25jZQ==' });
-    server = http.createServer((req, res) => {
-      if (req.url === '/results.js') {
-        res.writeHead(200, { 'Content-Type': 'text/javascript' });
-        res.end(script);
-      } else {
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        res.end(html);
-      }
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    browser = await (await launchers()).launchBrowser();
+    const script = await bundleWebviewScript('results');
+    const html = renderResultsHtml({ cspSource: servedCspSource, scriptUri: '/results.js', nonce: 'dGVzdC1ub25jZQ==' });
+    webview = await serveWebview({ html, script, scriptPath: '/results.js' });
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await new Promise((r) => server?.close(r));
+    await webview?.close();
   });
 
   beforeEach(async () => {
-    page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    // tsx (esbuild keepNames) wraps functions in __name(); the page needs it for evaluate() callbacks.
-    await page.addInitScript({ content: 'window.__name = (f) => f;' });
-    await page.addInitScript(() => {
-      window.__posted = [];
-      window.__state = undefined;
-      (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
-        postMessage: (m: Posted) => window.__posted.push(m),
-        getState: () => window.__state,
-        setState: (s: unknown) => {
-          window.__state = s;
-        },
-      });
-    });
-    await page.goto(url);
+    page = await openWebviewPage(webview, { viewport: { width: 1200, height: 700 }, onCspViolation: (text) => cspViolations.push(text) });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await page.screenshot({ path: path.join(resultsDir, `grid-failure-${this.currentTest.title.replace(/\W+/g, '_')}.png`) }).catch(() => undefined);
-    }
+    await screenshotIfFailed(page, this.currentTest, 'grid');
     await page.close();
   });
 
-  const posted = (type: string) => page.evaluate((t) => window.__posted.filter((m) => m.type === t), type);
+  const posted = (type: string) => postedMessages(page, type);
 
   /** Sends a result the way the panel does: begin, rows in chunks of 5,000, end. Rows are made in the page. */
   async function sendResult(count: number): Promise<void> {

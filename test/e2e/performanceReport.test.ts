@@ -6,30 +6,14 @@
  * test-results/ (the README's picture comes from `npm run screenshots`, on the sample tenant).
  */
 import * as assert from 'node:assert';
-import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parsePerformanceReport, reportTables } from '../../src/defender/performance';
 import { REPORT_CSS_EXTRA } from '../../src/webview-ui/report/protocol';
 import { renderPage } from '../../src/webview-ui/toolkit/html';
 import { THEME_CSS } from '../../src/webview-ui/toolkit/theme';
-import { repoRoot, resultsDir } from './harness';
-
-const launchers = () => import('../../scripts/lib/codeServer.mjs');
-
-interface Posted {
-  type: string;
-  [k: string]: unknown;
-}
-
-declare global {
-  interface Window {
-    __posted: Posted[];
-    __csp: string[];
-  }
-}
+import { resultsDir } from './harness';
+import { bundleWebviewScript, openWebviewPage, postedMessages, screenshotIfFailed, servedCspSource, serveWebview, type ServedWebview } from './webviewPage';
 
 /** A -Raw report shaped as Get-MpPerformanceReport prints it (ticks and FILETIMEs as integers). */
 function rawReport(): string {
@@ -67,61 +51,24 @@ function rawReport(): string {
   return JSON.stringify(doc);
 }
 
-async function bundle(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const out = await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'src', 'webview-ui', 'report', 'main.ts')],
-    bundle: true,
-    write: false,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-  });
-  return out.outputFiles[0]!.text;
-}
-
 describe('performance report (e2e, browser)', function () {
-  let server: http.Server;
-  let url: string;
-  let browser: Browser;
+  let webview: ServedWebview;
   let page: Page;
 
   before(async function () {
     this.timeout(120_000);
-    fs.mkdirSync(resultsDir, { recursive: true });
-    const script = await bundle();
+    const script = await bundleWebviewScript('report');
     assert.doesNotMatch(script, /\beval\(|new Function\(/, 'the bundle needs no eval');
-    const html = renderPage({ cspSource: 'http://127.0.0.1', scriptUri: '/report.js', nonce: 'cmVwb3J0LW5vbmNl', title: 'Defender performance report', css: THEME_CSS + REPORT_CSS_EXTRA, body: '<div id="app" role="main"></div>' });
-    server = http.createServer((req, res) => {
-      if (req.url === '/report.js') {
-        res.writeHead(200, { 'Content-Type': 'text/javascript' });
-        res.end(script);
-      } else {
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        res.end(html);
-      }
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    browser = await (await launchers()).launchBrowser();
+    const html = renderPage({ cspSource: servedCspSource, scriptUri: '/report.js', nonce: 'cmVwb3J0LW5vbmNl', title: 'Defender performance report', css: THEME_CSS + REPORT_CSS_EXTRA, body: '<div id="app" role="main"></div>' });
+    webview = await serveWebview({ html, script, scriptPath: '/report.js' });
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await new Promise((r) => server?.close(r));
+    await webview?.close();
   });
 
   beforeEach(async () => {
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    await page.addInitScript({ content: 'window.__name = (f) => f;' });
-    await page.addInitScript(() => {
-      window.__posted = [];
-      window.__csp = [];
-      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-      (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({ postMessage: (m: Posted) => window.__posted.push(m) });
-    });
-    await page.goto(url);
+    page = await openWebviewPage(webview, { viewport: { width: 1100, height: 900 } });
     await setTheme('dark');
   });
 
@@ -155,9 +102,7 @@ describe('performance report (e2e, browser)', function () {
   }
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await page.screenshot({ path: path.join(resultsDir, `report-failure-${this.currentTest.title.replace(/\W+/g, '_')}.png`) }).catch(() => undefined);
-    }
+    await screenshotIfFailed(page, this.currentTest, 'report');
     await page.close();
   });
 
@@ -177,7 +122,7 @@ describe('performance report (e2e, browser)', function () {
       return { dark, light };
     });
 
-  const posted = (type: string) => page.evaluate((t) => window.__posted.filter((m) => m.type === t), type);
+  const posted = (type: string) => postedMessages(page, type);
 
   async function sendReport(): Promise<number> {
     const tables = reportTables(parsePerformanceReport(rawReport()));
