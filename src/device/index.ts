@@ -260,8 +260,9 @@ export function registerDeviceFeature(context: vscode.ExtensionContext, deps: De
       CommandIds.snapshotTake,
       async () => {
         const ref = await engine.takeSnapshot(vscode.l10n.t('on demand'));
-        await refresh();
+        // Said as soon as it is on disk; the device's rows catch up after.
         void vscode.window.showInformationMessage(vscode.l10n.t('Snapshot of {0} saved ({1}).', ref.device, ref.takenAt.toLocaleString()));
+        await refresh();
         return ref;
       },
       log,
